@@ -1,0 +1,178 @@
+package dev.profilesync.events;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Maps {@link UserEvent}s to and from records of {@link Topics#USER_CHANGES} in the CloudEvents Kafka binding,
+ * binary mode. The record key and {@code ce_subject} are the user id; the value is {@code {"fields":{...}}} for
+ * {@value #TYPE_CHANGED} and empty (or {@code {}}) for {@value #TYPE_DELETED}. When {@code ce_time} is absent the
+ * record timestamp stands for the observed time.
+ */
+public final class UserEventCodec {
+
+    public static final String TYPE_CHANGED = "dev.profilesync.user.changed.v1";
+    public static final String TYPE_DELETED = "dev.profilesync.user.deleted.v1";
+    public static final String JSON = "application/json";
+
+    /** Larger record values are rejected: no legitimate change of the contract's fields comes close. */
+    public static final int MAX_VALUE_BYTES = 64 * 1024;
+
+    private static final JsonMapper MAPPER = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    public ProducerRecord<String, byte[]> toRecord(UserEvent event) {
+        Headers headers = new RecordHeaders();
+        put(headers, CloudEventHeaders.SPEC_VERSION, CloudEventHeaders.SPEC_VERSION_1_0);
+        put(headers, CloudEventHeaders.ID, event.eventId());
+        put(headers, CloudEventHeaders.SOURCE, event.source());
+        put(headers, CloudEventHeaders.SUBJECT, event.userId());
+        put(headers, CloudEventHeaders.TIME, event.observedAt().toString());
+        put(headers, CloudEventHeaders.CONTENT_TYPE, JSON);
+        byte[] value;
+        if (event instanceof UserChanged changed) {
+            put(headers, CloudEventHeaders.TYPE, TYPE_CHANGED);
+            value = MAPPER.writeValueAsBytes(dataOf(changed));
+        } else {
+            put(headers, CloudEventHeaders.TYPE, TYPE_DELETED);
+            value = new byte[0];
+        }
+        return new ProducerRecord<>(Topics.USER_CHANGES, null, event.userId(), value, headers);
+    }
+
+    /**
+     * Decodes one record.
+     *
+     * @throws InvalidEventException when the record breaks the contract; retrying cannot fix it
+     */
+    public UserEvent decode(String key, Headers headers, byte[] value, long recordTimestamp) {
+        if (value != null && value.length > MAX_VALUE_BYTES) {
+            throw new InvalidEventException("oversized",
+                    "record value has " + value.length + " bytes, more than " + MAX_VALUE_BYTES);
+        }
+        String specVersion = required(headers, CloudEventHeaders.SPEC_VERSION);
+        if (!CloudEventHeaders.SPEC_VERSION_1_0.equals(specVersion)) {
+            throw new InvalidEventException("unsupported-specversion", "ce_specversion must be 1.0, was " + specVersion);
+        }
+        String id = required(headers, CloudEventHeaders.ID);
+        if (!Identifiers.isEventId(id)) {
+            throw new InvalidEventException("invalid-id", "ce_id must be 1-128 characters of [A-Za-z0-9._:-]");
+        }
+        String source = required(headers, CloudEventHeaders.SOURCE);
+        if (!Identifiers.isSource(source)) {
+            throw new InvalidEventException("invalid-source", "ce_source is not an acceptable source name: " + source);
+        }
+        String subject = required(headers, CloudEventHeaders.SUBJECT);
+        String userId = Identifiers.userId(subject).orElseThrow(() -> new InvalidEventException("invalid-subject",
+                "ce_subject must be the user's directory object id (a GUID), was " + subject));
+        if (key != null && !userId.equalsIgnoreCase(key)) {
+            throw new InvalidEventException("key-mismatch", "record key " + key + " is not the subject " + subject);
+        }
+        String contentType = header(headers, CloudEventHeaders.CONTENT_TYPE);
+        if (contentType != null && !contentType.startsWith(JSON)) {
+            throw new InvalidEventException("unsupported-content-type", "content-type must be application/json");
+        }
+        Instant observedAt = observedAt(header(headers, CloudEventHeaders.TIME), recordTimestamp);
+        String type = required(headers, CloudEventHeaders.TYPE);
+        return switch (type) {
+            case TYPE_CHANGED -> new UserChanged(id, userId, source, observedAt, fieldsOf(value));
+            case TYPE_DELETED -> new UserDeleted(id, userId, source, observedAt);
+            default -> throw new InvalidEventException("unknown-type",
+                    "ce_type " + type + " is neither " + TYPE_CHANGED + " nor " + TYPE_DELETED);
+        };
+    }
+
+    private static ObjectNode dataOf(UserChanged changed) {
+        ObjectNode data = MAPPER.createObjectNode();
+        ObjectNode fields = data.putObject("fields");
+        changed.fields().forEach((field, value) -> putValue(fields, field.jsonName(), value));
+        return data;
+    }
+
+    /** Writes one field value of a {@link UserChanged} into {@code target}. */
+    public static void putValue(ObjectNode target, String name, Object value) {
+        if (value == null) {
+            target.putNull(name);
+        } else if (value instanceof Boolean bool) {
+            target.put(name, bool);
+        } else if (value instanceof List<?> list) {
+            ArrayNode array = target.putArray(name);
+            list.forEach(entry -> array.add(String.valueOf(entry)));
+        } else {
+            target.put(name, value.toString());
+        }
+    }
+
+    private static Map<ProfileField, Object> fieldsOf(byte[] value) {
+        if (value == null || value.length == 0) {
+            throw new InvalidEventException("schema-invalid", "a user change needs a body with fields");
+        }
+        JsonNode data;
+        try {
+            data = MAPPER.readTree(value);
+        } catch (JacksonException e) {
+            throw new InvalidEventException("malformed-json", "record value is not JSON: " + e.getOriginalMessage());
+        }
+        if (data == null || !data.isObject()) {
+            throw new InvalidEventException("schema-invalid", "record value must be a JSON object");
+        }
+        List<Violation> violations = new ArrayList<>();
+        for (String name : data.propertyNames()) {
+            if (!"fields".equals(name)) {
+                violations.add(new Violation("/" + name, "unknown-property", "only 'fields' is allowed"));
+            }
+        }
+        Map<ProfileField, Object> fields = ChangedFields.parse(data.path("fields"), "/fields", violations);
+        if (!violations.isEmpty()) {
+            throw new InvalidEventException("schema-invalid", violations.get(0).pointer() + ": "
+                    + violations.get(0).message(), violations);
+        }
+        return fields;
+    }
+
+    private static Instant observedAt(String time, long recordTimestamp) {
+        if (time == null) {
+            return Instant.ofEpochMilli(recordTimestamp);
+        }
+        try {
+            return OffsetDateTime.parse(time).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new InvalidEventException("invalid-time", "ce_time is not an RFC 3339 timestamp: " + time);
+        }
+    }
+
+    private static String required(Headers headers, String name) {
+        String value = header(headers, name);
+        if (value == null || value.isEmpty()) {
+            throw new InvalidEventException("missing-header", "header " + name + " is required");
+        }
+        return value;
+    }
+
+    private static String header(Headers headers, String name) {
+        Header header = headers.lastHeader(name);
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    private static void put(Headers headers, String name, String value) {
+        headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+}
