@@ -1,5 +1,9 @@
 package dev.profilesync.events;
 
+import java.util.Optional;
+
+import org.apache.kafka.clients.admin.NewTopic;
+
 /**
  * Topic names of the contract. Every topic is keyed by the user's directory object id, so all changes of one user
  * land on one partition and are applied in order by one consumer. Dead letters go to {@code <topic>.dlt}.
@@ -15,6 +19,16 @@ public final class Topics {
     private static final String DEAD_LETTER_SUFFIX = ".dlt";
 
     private Topics() {
+    }
+
+    /**
+     * A topic declaration for a service to create when missing.
+     *
+     * @param replicationFactor 0 takes the broker's {@code default.replication.factor} (1 locally, 3 in production)
+     */
+    public static NewTopic declaration(String name, int partitions, short replicationFactor) {
+        return new NewTopic(name, Optional.of(partitions),
+                replicationFactor == 0 ? Optional.empty() : Optional.of(replicationFactor));
     }
 
     /** The dead-letter topic of {@code topic}. */

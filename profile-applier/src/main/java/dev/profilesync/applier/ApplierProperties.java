@@ -1,0 +1,33 @@
+package dev.profilesync.applier;
+
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+import dev.profilesync.events.FieldOwner;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+
+/**
+ * Settings of profile-applier, prefix {@code profile-sync.applier}, validated at start-up.
+ *
+ * @param consumers consumer threads of this instance; threads beyond the partitions assigned to it stay idle
+ * @param ownership which sources own which fields
+ * @param topics how the service creates the topics it reads and dead-letters to, when they do not exist
+ */
+@Validated
+@ConfigurationProperties("profile-sync.applier")
+public record ApplierProperties(@Min(1) int consumers, @NotEmpty Map<FieldOwner, List<String>> ownership,
+        @Valid @NotNull TopicSettings topics) {
+
+    /**
+     * @param partitions partitions of a created topic
+     * @param replicationFactor replicas of a created topic; 0 takes the broker's {@code default.replication.factor}
+     */
+    public record TopicSettings(@Min(1) int partitions, @Min(0) short replicationFactor) {
+    }
+}

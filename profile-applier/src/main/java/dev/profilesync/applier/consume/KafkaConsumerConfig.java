@@ -1,0 +1,60 @@
+package dev.profilesync.applier.consume;
+
+import java.nio.charset.StandardCharsets;
+
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.KafkaOperations;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.util.backoff.ExponentialBackOff;
+
+import dev.profilesync.applier.ApplierProperties;
+import dev.profilesync.events.InvalidEventException;
+import dev.profilesync.events.Topics;
+
+/**
+ * Error handling of the applier. Poison records are dead-lettered by the listener itself, record by record, with the
+ * cause in the headers. Whatever else fails a batch (the database is down, a deadlock, a cut connection) is transient:
+ * the whole batch is retried with back-off, forever, while the consumer stays paused and the lag grows; nothing of it
+ * is dead-lettered and no offset moves past it.
+ */
+@Configuration(proxyBeanMethods = false)
+class KafkaConsumerConfig {
+
+    /** Header naming why a record was dead-lettered, e.g. {@code unknown-type}. */
+    static final String REASON_HEADER = "profile-sync-reason";
+
+    @Bean
+    KafkaAdmin.NewTopics applierTopics(ApplierProperties properties) {
+        ApplierProperties.TopicSettings topics = properties.topics();
+        return new KafkaAdmin.NewTopics(
+                Topics.declaration(Topics.USER_CHANGES, topics.partitions(), topics.replicationFactor()),
+                Topics.declaration(Topics.deadLetterOf(Topics.USER_CHANGES), topics.partitions(),
+                        topics.replicationFactor()));
+    }
+
+    @Bean
+    DefaultErrorHandler transientFaultRetries() {
+        ExponentialBackOff backOff = new ExponentialBackOff(200, 2.0);
+        backOff.setMaxInterval(30_000);
+        return new DefaultErrorHandler(backOff);
+    }
+
+    @Bean
+    DeadLetterPublishingRecoverer deadLetterRecoverer(KafkaOperations<Object, Object> template) {
+        DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(template,
+                (record, exception) -> new TopicPartition(Topics.deadLetterOf(record.topic()), -1));
+        recoverer.setHeadersFunction((record, exception) -> {
+            RecordHeaders headers = new RecordHeaders();
+            Throwable cause = exception.getCause() != null ? exception.getCause() : exception;
+            String reason = cause instanceof InvalidEventException invalid ? invalid.reason() : "unprocessable";
+            headers.add(REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
+            return headers;
+        });
+        return recoverer;
+    }
+}

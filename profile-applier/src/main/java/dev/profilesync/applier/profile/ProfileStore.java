@@ -1,0 +1,133 @@
+package dev.profilesync.applier.profile;
+
+import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.support.JdbcUtils;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.profilesync.events.ProfileField;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * JDBC access to the {@code profile} table: one batched, convergent upsert per poll in one transaction, and reads.
+ */
+@Repository
+class ProfileStore {
+
+    private static final ProfileField[] FIELDS = ProfileField.values();
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final TypeReference<List<String>> STRING_LIST = new TypeReference<>() {
+    };
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
+    private final String upsert;
+
+    ProfileStore(DataSource dataSource, TransactionTemplate transactions) {
+        this.jdbc = new JdbcTemplate(dataSource);
+        this.transactions = transactions;
+        this.upsert = ProfileSql.upsert(dialectOf(dataSource));
+    }
+
+    /** Writes every pending profile in one transaction; returns when it has committed. */
+    void apply(Collection<PendingProfile> pending, Instant appliedAt) {
+        if (pending.isEmpty()) {
+            return;
+        }
+        List<PendingProfile> rows = new ArrayList<>(pending);
+        transactions.executeWithoutResult(status -> jdbc.batchUpdate(upsert, rows, rows.size(),
+                (statement, profile) -> bind(statement, profile, appliedAt)));
+    }
+
+    Optional<StoredProfile> find(String userId) {
+        return jdbc.query("SELECT * FROM profile WHERE user_id = ?", (rs, n) -> read(rs), userId).stream().findFirst();
+    }
+
+    private static void bind(PreparedStatement statement, PendingProfile profile, Instant appliedAt)
+            throws SQLException {
+        int i = 1;
+        statement.setString(i++, profile.userId());
+        i = bindRegister(statement, i, profile.presence(), Types.BOOLEAN);
+        for (ProfileField field : FIELDS) {
+            i = bindRegister(statement, i, encoded(profile.field(field)), Types.VARCHAR);
+        }
+        Version latest = profile.latest();
+        statement.setLong(i++, latest.observedMicros());
+        statement.setString(i++, latest.eventId());
+        statement.setString(i++, profile.latestSource());
+        statement.setTimestamp(i++, Timestamp.from(appliedAt));
+        statement.setLong(i, Math.max(0, (appliedAt.toEpochMilli() - latest.observedAt().toEpochMilli())));
+    }
+
+    private static int bindRegister(PreparedStatement statement, int i, Register register, int valueType)
+            throws SQLException {
+        if (register == null) {
+            statement.setNull(i, valueType);
+            statement.setNull(i + 1, Types.BIGINT);
+            statement.setNull(i + 2, Types.VARCHAR);
+        } else {
+            if (register.value() == null) {
+                statement.setNull(i, valueType);
+            } else {
+                statement.setObject(i, register.value(), valueType);
+            }
+            statement.setLong(i + 1, register.version().observedMicros());
+            statement.setString(i + 2, register.version().eventId());
+        }
+        return i + 3;
+    }
+
+    private static Register encoded(Register register) {
+        if (register == null || register.value() == null || register.value() instanceof String) {
+            return register;
+        }
+        String text = register.value() instanceof List<?> list ? JSON.writeValueAsString(list)
+                : register.value().toString();
+        return new Register(text, register.version());
+    }
+
+    private static StoredProfile read(ResultSet rs) throws SQLException {
+        Map<ProfileField, Object> fields = new EnumMap<>(ProfileField.class);
+        for (ProfileField field : FIELDS) {
+            String text = rs.getString(ProfileSql.column(field));
+            if (text != null) {
+                fields.put(field, switch (field.kind()) {
+                    case STRING -> text;
+                    case BOOLEAN -> Boolean.valueOf(text);
+                    case STRING_LIST -> JSON.readValue(text, STRING_LIST);
+                });
+            }
+        }
+        return new StoredProfile(rs.getString("user_id"), rs.getBoolean("present"), fields,
+                new Version(rs.getLong("last_observed_ts"), rs.getString("last_event_id")).observedAt(),
+                rs.getString("last_event_id"), rs.getString("last_source"),
+                rs.getTimestamp("last_applied_at").toInstant(), rs.getLong("last_delay_ms"));
+    }
+
+    private static ProfileSql.Dialect dialectOf(DataSource dataSource) {
+        try {
+            String product = JdbcUtils.extractDatabaseMetaData(dataSource, DatabaseMetaData::getDatabaseProductName);
+            return product.toLowerCase().contains("postgres") ? ProfileSql.Dialect.POSTGRESQL : ProfileSql.Dialect.H2;
+        } catch (org.springframework.jdbc.support.MetaDataAccessException e) {
+            throw new IllegalStateException("cannot tell which database the profile store is", e);
+        }
+    }
+
+}

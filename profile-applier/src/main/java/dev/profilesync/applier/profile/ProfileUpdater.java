@@ -1,0 +1,90 @@
+package dev.profilesync.applier.profile;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+
+import org.springframework.stereotype.Service;
+
+import dev.profilesync.applier.ApplierProperties;
+import dev.profilesync.events.ProfileField;
+import dev.profilesync.events.UserEvent;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * Applies a batch of events to the store: merge per user under the ownership rule, then one convergent upsert in one
+ * transaction. Records how long each change took from its source to the store ({@code profile_sync_delay_seconds}).
+ */
+@Service
+public class ProfileUpdater {
+
+    private final ProfileStore store;
+    private final BatchMerger merger;
+    private final MeterRegistry registry;
+    private final Clock clock;
+    private final Timer batchTimer;
+    private final DistributionSummary batchSize;
+
+    ProfileUpdater(ProfileStore store, ApplierProperties properties, MeterRegistry registry) {
+        this.store = store;
+        this.registry = registry;
+        this.clock = Clock.systemUTC();
+        this.merger = new BatchMerger(new FieldOwnership(properties.ownership()), new RefusalCounter(registry));
+        this.batchTimer = Timer.builder("profile_sync_applier_batch")
+                .description("Time to merge and write one poll to the store")
+                .register(registry);
+        this.batchSize = DistributionSummary.builder("profile_sync_applier_batch_rows")
+                .description("Users written per store transaction")
+                .register(registry);
+    }
+
+    /** Applies the events; when it returns, the store transaction has committed. */
+    public void apply(List<? extends UserEvent> events) {
+        Timer.Sample sample = Timer.start();
+        Collection<PendingProfile> pending = merger.merge(events);
+        Instant appliedAt = clock.instant();
+        store.apply(pending, appliedAt);
+        sample.stop(batchTimer);
+        batchSize.record(pending.size());
+        for (UserEvent event : events) {
+            delayTimer(event.source()).record(Duration.between(event.observedAt(), appliedAt).isNegative()
+                    ? Duration.ZERO : Duration.between(event.observedAt(), appliedAt));
+            appliedCounter(event.source()).increment();
+        }
+    }
+
+    private Timer delayTimer(String source) {
+        return Timer.builder("profile_sync_delay")
+                .description("Time from a change being observed at its source to it being applied to the store")
+                .tag("source", source)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(5))
+                .maximumExpectedValue(Duration.ofHours(12))
+                .register(registry);
+    }
+
+    private Counter appliedCounter(String source) {
+        return registry.counter("profile_sync_applier_changes_applied", "source", source);
+    }
+
+    /** Counts writes the ownership rule refused, by source and field. */
+    private record RefusalCounter(MeterRegistry registry) implements BatchMerger.Refusals {
+
+        @Override
+        public void fieldRefused(String source, ProfileField field) {
+            registry.counter("profile_sync_applier_refused_writes", "source", source, "field", field.jsonName())
+                    .increment();
+        }
+
+        @Override
+        public void deletionRefused(String source) {
+            registry.counter("profile_sync_applier_refused_writes", "source", source, "field", "(deletion)")
+                    .increment();
+        }
+    }
+}

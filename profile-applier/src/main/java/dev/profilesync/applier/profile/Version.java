@@ -1,0 +1,30 @@
+package dev.profilesync.applier.profile;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * The version of a write: (observed time in epoch microseconds, event id), compared in that order. Event ids are
+ * compared by UTF-16 code units, which is what the store's {@code COLLATE "C"} does for the ASCII ids of the contract,
+ * so memory and database agree on every tie.
+ */
+record Version(long observedMicros, String eventId) implements Comparable<Version> {
+
+    static Version of(Instant observedAt, String eventId) {
+        return new Version(ChronoUnit.MICROS.between(Instant.EPOCH, observedAt), eventId);
+    }
+
+    @Override
+    public int compareTo(Version other) {
+        int byTime = Long.compare(observedMicros, other.observedMicros);
+        return byTime != 0 ? byTime : eventId.compareTo(other.eventId);
+    }
+
+    boolean isNewerThan(Version other) {
+        return other == null || compareTo(other) > 0;
+    }
+
+    Instant observedAt() {
+        return Instant.EPOCH.plus(observedMicros, ChronoUnit.MICROS);
+    }
+}
