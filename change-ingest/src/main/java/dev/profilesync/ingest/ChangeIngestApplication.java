@@ -20,7 +20,7 @@ public class ChangeIngestApplication {
 
     /** The application as the embedded runner and the tests start it. */
     public static SpringApplicationBuilder application() {
-        return new SpringApplicationBuilder(ChangeIngestApplication.class)
+        return new SpringApplicationBuilder(ChangeIngestApplication.class).main(ChangeIngestApplication.class)
                 .properties("spring.config.name=" + CONFIG_NAME);
     }
 }

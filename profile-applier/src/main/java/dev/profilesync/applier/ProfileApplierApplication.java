@@ -20,7 +20,7 @@ public class ProfileApplierApplication {
 
     /** The application as the embedded runner and the tests start it. */
     public static SpringApplicationBuilder application() {
-        return new SpringApplicationBuilder(ProfileApplierApplication.class)
+        return new SpringApplicationBuilder(ProfileApplierApplication.class).main(ProfileApplierApplication.class)
                 .properties("spring.config.name=" + CONFIG_NAME);
     }
 }

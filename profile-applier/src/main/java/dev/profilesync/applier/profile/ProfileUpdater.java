@@ -23,6 +23,13 @@ import io.micrometer.core.instrument.Timer;
 @Service
 public class ProfileUpdater {
 
+    /** Fine below the 1 s objective, coarse up to backlogs of hours. */
+    private static final Duration[] DELAY_BUCKETS = {Duration.ofMillis(50), Duration.ofMillis(100),
+        Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofMillis(750), Duration.ofSeconds(1),
+        Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
+        Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofHours(1), Duration.ofHours(4),
+        Duration.ofHours(12)};
+
     private final ProfileStore store;
     private final BatchMerger merger;
     private final MeterRegistry registry;
@@ -62,9 +69,7 @@ public class ProfileUpdater {
         return Timer.builder("profile_sync_delay")
                 .description("Time from a change being observed at its source to it being applied to the store")
                 .tag("source", source)
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(5))
-                .maximumExpectedValue(Duration.ofHours(12))
+                .serviceLevelObjectives(DELAY_BUCKETS)
                 .register(registry);
     }
 

@@ -1,0 +1,57 @@
+package dev.profilesync.local;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Settings of the embedded mode, from {@code --name=value} arguments.
+ *
+ * @param dataDir where the broker's log and the H2 profile store live; a second start reuses them
+ * @param datasourceUrl the profile store; null means the H2 file database under {@code dataDir}
+ * @param apiKey the intake key of the built-in client {@code local}
+ */
+public record LocalSettings(Path dataDir, int kafkaPort, int controllerPort, int ingestPort, int applierPort,
+        String datasourceUrl, String apiKey, int partitions) {
+
+    public static final String DEFAULT_API_KEY = "local-dev-key";
+
+    public static LocalSettings defaults() {
+        return new LocalSettings(Path.of("data"), 9092, 9093, 8081, 8082, null, DEFAULT_API_KEY, 12);
+    }
+
+    public static LocalSettings fromArgs(String... args) {
+        Map<String, String> options = new HashMap<>();
+        for (String arg : args) {
+            if (!arg.startsWith("--") || !arg.contains("=")) {
+                throw new IllegalArgumentException("expected --name=value, got " + arg);
+            }
+            options.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
+        }
+        LocalSettings d = defaults();
+        LocalSettings settings = new LocalSettings(
+                Path.of(options.getOrDefault("data-dir", d.dataDir().toString())),
+                Integer.parseInt(options.getOrDefault("kafka-port", String.valueOf(d.kafkaPort()))),
+                Integer.parseInt(options.getOrDefault("controller-port", String.valueOf(d.controllerPort()))),
+                Integer.parseInt(options.getOrDefault("ingest-port", String.valueOf(d.ingestPort()))),
+                Integer.parseInt(options.getOrDefault("applier-port", String.valueOf(d.applierPort()))),
+                options.getOrDefault("datasource-url", d.datasourceUrl()),
+                options.getOrDefault("api-key", d.apiKey()),
+                Integer.parseInt(options.getOrDefault("partitions", String.valueOf(d.partitions()))));
+        options.keySet().removeAll(java.util.Set.of("data-dir", "kafka-port", "controller-port", "ingest-port",
+                "applier-port", "datasource-url", "api-key", "partitions"));
+        if (!options.isEmpty()) {
+            throw new IllegalArgumentException("unknown options: " + options.keySet());
+        }
+        return settings;
+    }
+
+    public String bootstrapServers() {
+        return "127.0.0.1:" + kafkaPort;
+    }
+
+    public String effectiveDatasourceUrl() {
+        return datasourceUrl != null ? datasourceUrl
+                : "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("profiles");
+    }
+}
