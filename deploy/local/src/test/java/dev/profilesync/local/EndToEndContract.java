@@ -1,0 +1,173 @@
+package dev.profilesync.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The end-to-end path every store must pass: HTTP intake → KRaft broker → applier → store → read API, plus records
+ * emitted straight to Kafka by other services. Subclasses choose the store. This is the best place to start reading.
+ */
+abstract class EndToEndContract {
+
+    static final Duration PATIENCE = Duration.ofSeconds(30);
+
+    abstract LocalSystem system();
+
+    ProfileSyncClient client() {
+        return new ProfileSyncClient(system().settings());
+    }
+
+    @Test
+    void postedChangeIsReadableFromTheProfileApi() {
+        String id = UUID.randomUUID().toString();
+        var response = client().post("""
+                {"source":"hr-system","changes":[{"userId":"%s",
+                  "fields":{"displayName":"Ada Lovelace","jobTitle":"Analyst","businessPhones":["+44 20 7946 0000"],
+                            "accountEnabled":true}}]}""".formatted(id));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            var profile = client().profile(id);
+            assertThat(profile).isNotNull();
+            assertThat(profile.get("displayName").asString()).isEqualTo("Ada Lovelace");
+            assertThat(profile.get("businessPhones").get(0).asString()).isEqualTo("+44 20 7946 0000");
+            assertThat(profile.get("accountEnabled").booleanValue()).isTrue();
+            assertThat(profile.at("/sync/lastSource").asString()).isEqualTo("hr-system");
+        });
+    }
+
+    @Test
+    void unknownProfileIsNotFound() {
+        assertThat(client().profile(UUID.randomUUID().toString())).isNull();
+        assertThat(client().profile("not-a-user-id")).isNull();
+    }
+
+    @Test
+    void olderChangeArrivingLaterDoesNotOverwriteANewerField() {
+        String id = UUID.randomUUID().toString();
+        post(id, "2026-11-25T10:00:00Z", "\"jobTitle\":\"Director\",\"department\":\"Sales\"");
+        post(id, "2026-11-25T09:00:00Z", "\"jobTitle\":\"Intern\",\"city\":\"Oslo\"");
+
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(client().field(id, "city")).isEqualTo("Oslo"));
+        assertThat(client().field(id, "jobTitle")).isEqualTo("Director");
+        assertThat(client().field(id, "department")).isEqualTo("Sales");
+    }
+
+    @Test
+    void deletionIsATombstoneThatOnlyANewerChangeCanUndo() {
+        String id = UUID.randomUUID().toString();
+        post(id, "2026-11-25T10:00:00Z", "\"jobTitle\":\"Director\"");
+        await().atMost(PATIENCE).until(() -> client().profile(id) != null);
+
+        assertThat(client().post("""
+                {"source":"graph","changes":[{"userId":"%s","deleted":true,"observedAt":"2026-11-25T11:00:00Z"}]}"""
+                .formatted(id)).statusCode()).isEqualTo(202);
+        await().atMost(PATIENCE).until(() -> client().profile(id) == null);
+
+        post(id, "2026-11-25T10:30:00Z", "\"city\":\"Oslo\"");
+        post(id, "2026-11-25T12:00:00Z", "\"jobTitle\":\"Rehired\"");
+        await().atMost(PATIENCE).until(() -> client().profile(id) != null);
+        assertThat(client().field(id, "jobTitle")).isEqualTo("Rehired");
+        assertThat(client().field(id, "city")).isNull();
+    }
+
+    @Test
+    void cloudEventFromAPlainKafkaProducerIsApplied() {
+        String id = UUID.randomUUID().toString();
+        try (KafkaProducer<String, String> producer = producer()) {
+            ProducerRecord<String, String> record = new ProducerRecord<>("directory.user-changes", id,
+                    "{\"fields\":{\"aboutMe\":\"Writes the first programs\",\"pronouns\":\"she/her\"}}");
+            header(record, "ce_specversion", "1.0");
+            header(record, "ce_id", "self-service-" + UUID.randomUUID());
+            header(record, "ce_source", "self-service");
+            header(record, "ce_type", "dev.profilesync.user.changed.v1");
+            header(record, "ce_subject", id);
+            header(record, "ce_time", Instant.now().toString());
+            header(record, "content-type", "application/json");
+            producer.send(record);
+        }
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(client().field(id, "pronouns")).isEqualTo("she/her"));
+        assertThat(client().field(id, "aboutMe")).isEqualTo("Writes the first programs");
+    }
+
+    @Test
+    void poisonRecordIsDeadLetteredWithItsCauseAndThePartitionKeepsFlowing() {
+        String id = UUID.randomUUID().toString();
+        try (KafkaProducer<String, String> producer = producer()) {
+            ProducerRecord<String, String> poison = new ProducerRecord<>("directory.user-changes", id, "{\"fields\":");
+            header(poison, "ce_specversion", "1.0");
+            header(poison, "ce_id", "poison-" + id);
+            header(poison, "ce_source", "graph");
+            header(poison, "ce_type", "dev.profilesync.user.changed.v1");
+            header(poison, "ce_subject", id);
+            producer.send(poison);
+        }
+        post(id, "2026-11-25T10:00:00Z", "\"jobTitle\":\"After the poison\"");
+        await().atMost(PATIENCE).untilAsserted(
+                () -> assertThat(client().field(id, "jobTitle")).isEqualTo("After the poison"));
+
+        try (KafkaConsumer<String, String> consumer = consumer()) {
+            consumer.subscribe(List.of("directory.user-changes.dlt"));
+            await().atMost(PATIENCE).until(() -> {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (id.equals(record.key())) {
+                        assertThat(text(record, "profile-sync-reason")).isEqualTo("malformed-json");
+                        assertThat(text(record, "kafka_dlt-original-topic")).isEqualTo("directory.user-changes");
+                        assertThat(text(record, "kafka_dlt-exception-message")).contains("not JSON");
+                        assertThat(record.value()).isEqualTo("{\"fields\":");
+                        return true;
+                    }
+                }
+                return false;
+            });
+        }
+    }
+
+    void post(String id, String observedAt, String fields) {
+        var response = client().post("""
+                {"source":"graph","changes":[{"userId":"%s","observedAt":"%s","fields":{%s}}]}"""
+                .formatted(id, observedAt, fields));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+    }
+
+    KafkaProducer<String, String> producer() {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, system().settings().bootstrapServers());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        return new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
+    }
+
+    private KafkaConsumer<String, String> consumer() {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, system().settings().bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "e2e-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        return new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
+    }
+
+    private static void header(ProducerRecord<String, String> record, String name, String value) {
+        record.headers().add(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String text(ConsumerRecord<String, String> record, String header) {
+        var value = record.headers().lastHeader(header);
+        return value == null ? null : new String(value.value(), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,83 @@
+package dev.profilesync.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.UUID;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The end-to-end path on PostgreSQL, and an applier restart in the middle of a stream of changes. */
+class EndToEndPostgresIT extends EndToEndContract {
+
+    @TempDir
+    static Path dataDir;
+
+    static PostgresSchema schema;
+    static LocalSystem system;
+
+    @BeforeAll
+    static void start() throws Exception {
+        schema = PostgresSchema.create();
+        system = LocalSystem.start(FreePorts.settings(dataDir, schema.url()));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (system != null) {
+            system.close();
+        }
+        if (schema != null) {
+            schema.close();
+        }
+    }
+
+    @Override
+    LocalSystem system() {
+        return system;
+    }
+
+    @Test
+    void restartingTheApplierMidStreamLosesNothingAndAppliesNothingTwiceInEffect() {
+        List<String> users = IntStream.range(0, 40).mapToObj(i -> UUID.randomUUID().toString()).toList();
+        Map<String, String> expected = new HashMap<>();
+        Instant base = Instant.parse("2026-11-25T08:00:00Z");
+        int batches = 60;
+        for (int batch = 0; batch < batches; batch++) {
+            if (batch == 20) {
+                system.stopApplier();
+            }
+            if (batch == 40) {
+                system.startApplier();
+            }
+            StringJoiner changes = new StringJoiner(",");
+            for (int i = 0; i < 10; i++) {
+                int seq = batch * 10 + i;
+                String user = users.get(seq % users.size());
+                String title = "title-" + seq;
+                changes.add("{\"userId\":\"%s\",\"observedAt\":\"%s\",\"fields\":{\"jobTitle\":\"%s\"}}"
+                        .formatted(user, base.plusMillis(seq), title));
+                expected.put(user, title);
+            }
+            var response = client().post("{\"source\":\"graph\",\"changes\":[" + changes + "]}");
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        }
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            for (String user : users) {
+                assertThat(client().field(user, "jobTitle")).as(user).isEqualTo(expected.get(user));
+            }
+        });
+    }
+}

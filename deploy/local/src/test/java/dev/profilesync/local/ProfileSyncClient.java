@@ -1,0 +1,62 @@
+package dev.profilesync.local;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** What a client of the product does: post changes to the intake, read profiles from the read API. */
+final class ProfileSyncClient {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final LocalSettings settings;
+
+    ProfileSyncClient(LocalSettings settings) {
+        this.settings = settings;
+    }
+
+    HttpResponse<String> post(String body) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + settings.ingestPort()
+                + "/api/v1/changes"))
+                .header("Content-Type", "application/json")
+                .header("X-Api-Key", settings.apiKey())
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        return send(request);
+    }
+
+    /** The profile, or null when the read API answers 404. */
+    JsonNode profile(String userId) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + settings.applierPort() + "/api/v1/profiles/" + userId)).build());
+        if (response.statusCode() == 404) {
+            return null;
+        }
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("read API answered " + response.statusCode() + ": " + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+
+    String field(String userId, String field) {
+        JsonNode profile = profile(userId);
+        return profile == null || !profile.has(field) ? null : profile.get(field).asString();
+    }
+
+    private HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
