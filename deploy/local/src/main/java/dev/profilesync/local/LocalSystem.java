@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 
 import dev.profilesync.applier.ProfileApplierApplication;
 import dev.profilesync.ingest.ChangeIngestApplication;
@@ -65,6 +66,15 @@ public final class LocalSystem implements AutoCloseable {
             applier.close();
             applier = null;
         }
+    }
+
+    /** Pauses the applier's consumers while its read API keeps serving, as when it falls behind. */
+    public void pauseApplierConsumers() {
+        applier.getBean(KafkaListenerEndpointRegistry.class).getListenerContainers().forEach(c -> c.pause());
+    }
+
+    public void resumeApplierConsumers() {
+        applier.getBean(KafkaListenerEndpointRegistry.class).getListenerContainers().forEach(c -> c.resume());
     }
 
     private String[] common(int port, String... specific) {

@@ -140,6 +140,53 @@ abstract class EndToEndContract {
         }
     }
 
+    @Test
+    void profilesAreFoundByTextAndDepartmentInStablePages() {
+        String department = "Dept-" + UUID.randomUUID().toString().substring(0, 8);
+        StringBuilder changes = new StringBuilder();
+        for (String name : List.of("Grace Hopper", "Alan Turing", "Barbara Liskov")) {
+            changes.append(changes.isEmpty() ? "" : ",").append("""
+                    {"userId":"%s","fields":{"displayName":"%s","department":"%s","mail":"%s@example.org"}}"""
+                    .formatted(UUID.randomUUID(), name, department, name.split(" ")[0].toLowerCase()));
+        }
+        assertThat(client().post("{\"source\":\"graph\",\"changes\":[" + changes + "]}").statusCode())
+                .isEqualTo(202);
+
+        await().atMost(PATIENCE).until(() -> client().applierGet("/api/v1/profiles?department=" + department)
+                .get("items").size() == 3);
+        var firstPage = client().applierGet("/api/v1/profiles?department=" + department + "&size=2&page=0");
+        assertThat(firstPage.get("items").get(0).get("displayName").asString()).isEqualTo("Alan Turing");
+        assertThat(firstPage.get("items").get(1).get("displayName").asString()).isEqualTo("Barbara Liskov");
+        assertThat(firstPage.get("hasMore").booleanValue()).isTrue();
+        var secondPage = client().applierGet("/api/v1/profiles?department=" + department + "&size=2&page=1");
+        assertThat(secondPage.get("items").get(0).get("displayName").asString()).isEqualTo("Grace Hopper");
+        assertThat(secondPage.get("hasMore").booleanValue()).isFalse();
+        var byMail = client().applierGet("/api/v1/profiles?department=" + department + "&query=GRACE@");
+        assertThat(byMail.get("items")).hasSize(1);
+    }
+
+    @Test
+    void syncStatusSaysWhenTheNewestChangeWasObservedAndApplied() {
+        String id = UUID.randomUUID().toString();
+        post(id, "2026-01-05T10:00:00Z", "\"jobTitle\":\"Director\"");
+        await().atMost(PATIENCE).until(() -> client().profile(id) != null);
+
+        // offsets are committed just after the store commits, so "pending" may show for a moment
+        await().atMost(PATIENCE).until(() -> client().applierGet("/api/v1/profiles/" + id + "/sync-status")
+                .get("state").asString().equals("in-sync"));
+        var status = client().applierGet("/api/v1/profiles/" + id + "/sync-status");
+        assertThat(status.get("lastObservedAt").asString()).isEqualTo("2026-01-05T10:00:00Z");
+        assertThat(status.get("delaySeconds").doubleValue()).isPositive();
+        assertThat(status.at("/queue/queuedChanges").intValue()).isZero();
+        assertThat(client().applierGet("/api/v1/profiles/" + UUID.randomUUID() + "/sync-status")).isNull();
+    }
+
+    @Test
+    void servesItsOpenApiDescription() {
+        var api = client().applierGet("/v3/api-docs");
+        assertThat(api.at("/paths").has("/api/v1/profiles/{id}/sync-status")).isTrue();
+    }
+
     void post(String id, String observedAt, String fields) {
         var response = client().post("""
                 {"source":"graph","changes":[{"userId":"%s","observedAt":"%s","fields":{%s}}]}"""

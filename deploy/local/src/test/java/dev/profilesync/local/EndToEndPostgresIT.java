@@ -49,6 +49,31 @@ class EndToEndPostgresIT extends EndToEndContract {
     }
 
     @Test
+    void syncStatusShowsChangesQueuedWhileTheApplierIsBehind() {
+        String id = UUID.randomUUID().toString();
+        post(id, "2026-11-25T10:00:00Z", "\"jobTitle\":\"Before\"");
+        await().atMost(PATIENCE).until(() -> client().profile(id) != null);
+
+        system.pauseApplierConsumers();
+        try {
+            post(id, "2026-11-25T11:00:00Z", "\"jobTitle\":\"While paused\"");
+            post(id, "2026-11-25T11:00:01Z", "\"city\":\"Oslo\"");
+            await().atMost(PATIENCE).untilAsserted(() -> {
+                var status = client().applierGet("/api/v1/profiles/" + id + "/sync-status");
+                assertThat(status.get("state").asString()).isEqualTo("pending");
+                assertThat(status.at("/queue/queuedChanges").intValue()).isEqualTo(2);
+                assertThat(status.at("/queue/partitionBacklog").longValue()).isGreaterThanOrEqualTo(2);
+            });
+            assertThat(client().field(id, "jobTitle")).isEqualTo("Before");
+        } finally {
+            system.resumeApplierConsumers();
+        }
+        await().atMost(PATIENCE).until(() -> "While paused".equals(client().field(id, "jobTitle")));
+        await().atMost(PATIENCE).until(() -> client().applierGet("/api/v1/profiles/" + id + "/sync-status")
+                .get("state").asString().equals("in-sync"));
+    }
+
+    @Test
     void restartingTheApplierMidStreamLosesNothingAndAppliesNothingTwiceInEffect() {
         List<String> users = IntStream.range(0, 40).mapToObj(i -> UUID.randomUUID().toString()).toList();
         Map<String, String> expected = new HashMap<>();

@@ -44,6 +44,20 @@ final class ProfileSyncClient {
         return JSON.readTree(response.body());
     }
 
+    /** GET on the applier; the body as JSON, or null on 404. */
+    JsonNode applierGet(String pathAndQuery) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + settings.applierPort() + pathAndQuery)).build());
+        if (response.statusCode() == 404) {
+            return null;
+        }
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException(pathAndQuery + " answered " + response.statusCode() + ": "
+                    + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+
     String field(String userId, String field) {
         JsonNode profile = profile(userId);
         return profile == null || !profile.has(field) ? null : profile.get(field).asString();

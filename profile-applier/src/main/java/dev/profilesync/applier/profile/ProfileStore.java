@@ -60,6 +60,30 @@ class ProfileStore {
         return jdbc.query("SELECT * FROM profile WHERE user_id = ?", (rs, n) -> read(rs), userId).stream().findFirst();
     }
 
+    /**
+     * Present profiles matching {@code query} (in display name, mail or user principal name, ignoring case) and
+     * {@code department} (exact), ordered by display name then id, so pages are stable.
+     */
+    List<StoredProfile> search(String query, String department, int offset, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT * FROM profile WHERE present = TRUE");
+        List<Object> args = new ArrayList<>();
+        if (query != null && !query.isBlank()) {
+            String like = "%" + query.toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%")
+                    .replace("_", "\\_") + "%";
+            sql.append(" AND (LOWER(display_name) LIKE ? ESCAPE '\\' OR LOWER(mail) LIKE ? ESCAPE '\\'"
+                    + " OR LOWER(user_principal_name) LIKE ? ESCAPE '\\')");
+            args.addAll(List.of(like, like, like));
+        }
+        if (department != null && !department.isBlank()) {
+            sql.append(" AND department = ?");
+            args.add(department);
+        }
+        sql.append(" ORDER BY display_name, user_id LIMIT ? OFFSET ?");
+        args.add(limit);
+        args.add(offset);
+        return jdbc.query(sql.toString(), (rs, n) -> read(rs), args.toArray());
+    }
+
     private static void bind(PreparedStatement statement, PendingProfile profile, Instant appliedAt)
             throws SQLException {
         int i = 1;
