@@ -1,7 +1,6 @@
 package dev.profilesync.applier.profile;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
@@ -19,30 +18,17 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 final class TestDatabases implements AutoCloseable {
 
-    static final String POSTGRES = System.getProperty("profile-sync.test.postgres",
-            "jdbc:postgresql://127.0.0.1:5432/test");
-
     private final DataSource dataSource;
-    private final String schema;
+    private final TestSchema schema;
 
-    private TestDatabases(DataSource dataSource, String schema) {
+    private TestDatabases(DataSource dataSource, TestSchema schema) {
         this.dataSource = dataSource;
         this.schema = schema;
     }
 
     static TestDatabases postgres() {
-        String schema = "it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (Connection connection = DriverManager.getConnection(POSTGRES, "postgres", "");
-                Statement statement = connection.createStatement()) {
-            statement.execute("CREATE SCHEMA " + schema);
-        } catch (SQLException e) {
-            if ("true".equals(System.getenv("CI"))) {
-                throw new IllegalStateException("PostgreSQL must be running on " + POSTGRES + " in CI", e);
-            }
-            org.junit.jupiter.api.Assumptions.abort("no PostgreSQL at " + POSTGRES);
-        }
-        DataSource dataSource = new DriverManagerDataSource(POSTGRES + "?currentSchema=" + schema
-                + "&reWriteBatchedInserts=true", "postgres", "");
+        TestSchema schema = TestSchema.create();
+        DataSource dataSource = new DriverManagerDataSource(schema.url(), "postgres", "");
         migrate(dataSource, "postgresql");
         return new TestDatabases(dataSource, schema);
     }
@@ -78,10 +64,7 @@ final class TestDatabases implements AutoCloseable {
     @Override
     public void close() throws SQLException {
         if (schema != null) {
-            try (Connection connection = DriverManager.getConnection(POSTGRES, "postgres", "");
-                    Statement statement = connection.createStatement()) {
-                statement.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-            }
+            schema.close();
         } else {
             try (Connection connection = dataSource.getConnection();
                     Statement statement = connection.createStatement()) {
