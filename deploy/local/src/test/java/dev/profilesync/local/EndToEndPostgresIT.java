@@ -49,6 +49,34 @@ class EndToEndPostgresIT extends EndToEndContract {
     }
 
     @Test
+    void deadLettersAreReplayedToTheirTopicOnceOnRequest() throws Exception {
+        String id = UUID.randomUUID().toString();
+        try (var producer = producer()) {
+            var record = new org.apache.kafka.clients.producer.ProducerRecord<String, String>(
+                    "directory.user-changes.dlt", id, "{\"fields\":{\"jobTitle\":\"Replayed\"}}");
+            for (String[] header : new String[][] {{"ce_specversion", "1.0"}, {"ce_id", "dlt-" + id},
+                {"ce_source", "graph"}, {"ce_type", "dev.profilesync.user.changed.v1"}, {"ce_subject", id},
+                {"kafka_dlt-original-topic", "directory.user-changes"}, {"profile-sync-reason", "unknown-type"}}) {
+                record.headers().add(header[0], header[1].getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            producer.send(record).get();
+        }
+        var http = java.net.http.HttpClient.newHttpClient();
+        var actuator = java.net.URI.create("http://127.0.0.1:" + system.settings().applierPort()
+                + "/actuator/deadletters");
+        await().atMost(PATIENCE).until(() -> client().applierGet("/actuator/deadletters").get("waiting")
+                .longValue() >= 1);
+
+        var replay = http.send(java.net.http.HttpRequest.newBuilder(actuator)
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(replay.statusCode()).as(replay.body()).isEqualTo(200);
+
+        assertThat(replay.body()).contains("\"replayed\"");
+        await().atMost(PATIENCE).until(() -> "Replayed".equals(client().field(id, "jobTitle")));
+    }
+
+    @Test
     void syncStatusShowsChangesQueuedWhileTheApplierIsBehind() {
         String id = UUID.randomUUID().toString();
         post(id, "2026-11-25T10:00:00Z", "\"jobTitle\":\"Before\"");
