@@ -21,7 +21,7 @@ import kafka.tools.StorageTool;
  * runs, with its log under the data directory so that topics and offsets survive a restart. Any Kafka client (kcat,
  * a CloudEvents SDK) can reach it on 127.0.0.1.
  */
-final class LocalKafka implements AutoCloseable {
+public final class LocalKafka implements AutoCloseable {
 
     private final KafkaRaftServer server;
 
@@ -29,7 +29,7 @@ final class LocalKafka implements AutoCloseable {
         this.server = server;
     }
 
-    static LocalKafka start(LocalSettings settings) throws IOException {
+    public static LocalKafka start(LocalSettings settings) throws IOException {
         Path logDir = settings.dataDir().toAbsolutePath().resolve("kafka");
         Files.createDirectories(logDir);
         Properties props = serverProperties(settings, logDir);

@@ -1,0 +1,76 @@
+package dev.profilesync.applier.profile;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.flywaydb.core.Flyway;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import com.zaxxer.hikari.HikariDataSource;
+
+import dev.profilesync.events.FieldOwner;
+import dev.profilesync.events.UserChanged;
+
+/**
+ * The store's ceiling for the benchmark: the applier's own merge and convergent upsert, 1,000 changes per
+ * transaction, on {@code connections} connections with the users split between them, and no Kafka at all. It lives
+ * in the applier's package to run exactly the applier's code.
+ */
+public final class StoreCeiling {
+
+    private StoreCeiling() {
+    }
+
+    /** Changes per second. */
+    public static double run(String jdbcUrl, List<UserChanged> changes, int connections) throws Exception {
+        try (HikariDataSource dataSource = new HikariDataSource()) {
+            dataSource.setJdbcUrl(jdbcUrl);
+            dataSource.setMaximumPoolSize(connections + 1);
+            Flyway.configure().dataSource(dataSource).locations("classpath:db/migration/profile-applier/postgresql")
+                    .load().migrate();
+            ProfileStore store = new ProfileStore(dataSource,
+                    new TransactionTemplate(new DataSourceTransactionManager(dataSource)));
+            List<List<UserChanged>> shares = new ArrayList<>();
+            for (int i = 0; i < connections; i++) {
+                shares.add(new ArrayList<>());
+            }
+            for (UserChanged change : changes) {
+                shares.get(Math.floorMod(change.userId().hashCode(), connections)).add(change);
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(connections);
+            long start = System.nanoTime();
+            List<Future<?>> running = new ArrayList<>();
+            for (List<UserChanged> share : shares) {
+                running.add(pool.submit(() -> applyInChunks(store, share)));
+            }
+            for (Future<?> future : running) {
+                future.get();
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            pool.shutdown();
+            return changes.size() / seconds;
+        }
+    }
+
+    private static void applyInChunks(ProfileStore store, List<UserChanged> changes) {
+        BatchMerger merger = new BatchMerger(new FieldOwnership(Map.of(FieldOwner.DIRECTORY, List.of("graph"))),
+                new BatchMerger.Refusals() {
+                    @Override
+                    public void fieldRefused(String source, dev.profilesync.events.ProfileField field) {
+                    }
+
+                    @Override
+                    public void deletionRefused(String source) {
+                    }
+                });
+        for (int from = 0; from < changes.size(); from += 1000) {
+            store.apply(merger.merge(changes.subList(from, Math.min(changes.size(), from + 1000))), Instant.now());
+        }
+    }
+}

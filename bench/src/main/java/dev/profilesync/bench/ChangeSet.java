@@ -1,0 +1,49 @@
+package dev.profilesync.bench;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+
+import dev.profilesync.events.ProfileField;
+import dev.profilesync.events.UserChanged;
+
+/**
+ * A deterministic stream of directory changes: each changes one to three directory fields of one of {@code users}
+ * users, in observed-time order, as Graph delta rounds would produce them.
+ */
+final class ChangeSet {
+
+    private static final ProfileField[] FIELDS = {ProfileField.DISPLAY_NAME, ProfileField.JOB_TITLE,
+        ProfileField.DEPARTMENT, ProfileField.OFFICE_LOCATION, ProfileField.MOBILE_PHONE, ProfileField.CITY,
+        ProfileField.MANAGER_ID};
+    private static final String[] DEPARTMENTS = {"Sales", "Engineering", "Finance", "Legal", "Support", "Research"};
+
+    private ChangeSet() {
+    }
+
+    static List<UserChanged> generate(int changes, int users, long seed) {
+        Random random = new Random(seed);
+        List<String> ids = new ArrayList<>(users);
+        for (int i = 0; i < users; i++) {
+            ids.add(new UUID(random.nextLong(), random.nextLong()).toString());
+        }
+        Instant start = Instant.parse("2026-01-01T00:00:00Z");
+        List<UserChanged> out = new ArrayList<>(changes);
+        for (int i = 0; i < changes; i++) {
+            Map<ProfileField, Object> fields = new EnumMap<>(ProfileField.class);
+            int count = 1 + random.nextInt(3);
+            for (int f = 0; f < count; f++) {
+                ProfileField field = FIELDS[random.nextInt(FIELDS.length)];
+                fields.put(field, field == ProfileField.DEPARTMENT ? DEPARTMENTS[random.nextInt(DEPARTMENTS.length)]
+                        : field.jsonName() + "-" + random.nextInt(100_000));
+            }
+            out.add(new UserChanged("bench-" + i, ids.get(random.nextInt(users)), "graph", start.plusMillis(i),
+                    fields));
+        }
+        return out;
+    }
+}
