@@ -18,10 +18,12 @@ import jakarta.validation.constraints.NotNull;
  *
  * @param intake the HTTP intake
  * @param topics how the service creates the contract topics when they do not exist
+ * @param lag the consumer-lag monitor
  */
 @Validated
 @ConfigurationProperties("profile-sync.ingest")
-public record IngestProperties(@Valid @NotNull Intake intake, @Valid @NotNull TopicSettings topics) {
+public record IngestProperties(@Valid @NotNull Intake intake, @Valid @NotNull TopicSettings topics,
+        @Valid @NotNull Lag lag) {
 
     /**
      * @param apiKeys clients allowed to post changes; each sends its key in {@code X-Api-Key}
@@ -40,6 +42,14 @@ public record IngestProperties(@Valid @NotNull Intake intake, @Valid @NotNull To
         public String toString() {
             return "ApiClient[name=" + name + ", key=***]";
         }
+    }
+
+    /**
+     * @param interval how often committed offsets and end offsets are read
+     * @param applierGroup consumer group of profile-applier
+     * @param photoGroup consumer group of photo-sync
+     */
+    public record Lag(@NotNull Duration interval, @NotBlank String applierGroup, @NotBlank String photoGroup) {
     }
 
     /**

@@ -51,7 +51,8 @@ public final class LocalSystem implements AutoCloseable {
                 "--spring.autoconfigure.exclude=" + NO_DATABASE,
                 "--profile-sync.ingest.intake.api-keys[0].name=local",
                 "--profile-sync.ingest.intake.api-keys[0].key=" + settings.apiKey(),
-                "--profile-sync.ingest.topics.partitions=" + settings.partitions()));
+                "--profile-sync.ingest.topics.partitions=" + settings.partitions(),
+                "--profile-sync.ingest.lag.interval=1s"));
     }
 
     public void startApplier() {

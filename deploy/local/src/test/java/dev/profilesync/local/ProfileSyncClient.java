@@ -58,6 +58,20 @@ final class ProfileSyncClient {
         return JSON.readTree(response.body());
     }
 
+    /** Values of a Prometheus metric scraped from the service on {@code port}, keyed by their label text. */
+    java.util.Map<String, Double> metric(int port, String name) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + "/actuator/prometheus")).build());
+        java.util.Map<String, Double> values = new java.util.HashMap<>();
+        for (String line : response.body().split("\n")) {
+            if (line.startsWith(name + "{")) {
+                values.put(line.substring(name.length(), line.lastIndexOf('}') + 1),
+                        Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
+            }
+        }
+        return values;
+    }
+
     String field(String userId, String field) {
         JsonNode profile = profile(userId);
         return profile == null || !profile.has(field) ? null : profile.get(field).asString();

@@ -5,6 +5,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 import org.springframework.stereotype.Service;
 
@@ -36,6 +39,7 @@ public class ProfileUpdater {
     private final Clock clock;
     private final Timer batchTimer;
     private final DistributionSummary batchSize;
+    private final Map<String, SourceMeters> bySource = new ConcurrentHashMap<>();
 
     ProfileUpdater(ProfileStore store, ApplierProperties properties, MeterRegistry registry) {
         this.store = store;
@@ -59,10 +63,19 @@ public class ProfileUpdater {
         sample.stop(batchTimer);
         batchSize.record(pending.size());
         for (UserEvent event : events) {
-            delayTimer(event.source()).record(Duration.between(event.observedAt(), appliedAt).isNegative()
-                    ? Duration.ZERO : Duration.between(event.observedAt(), appliedAt));
-            appliedCounter(event.source()).increment();
+            SourceMeters meters = bySource.computeIfAbsent(event.source(), this::metersOf);
+            long delay = appliedAt.toEpochMilli() - event.observedAt().toEpochMilli();
+            meters.delay().record(Math.max(0, delay), TimeUnit.MILLISECONDS);
+            meters.applied().increment();
         }
+    }
+
+    /** Meters of one source, looked up once rather than per event. */
+    private record SourceMeters(Timer delay, Counter applied) {
+    }
+
+    private SourceMeters metersOf(String source) {
+        return new SourceMeters(delayTimer(source), appliedCounter(source));
     }
 
     private Timer delayTimer(String source) {
