@@ -1,0 +1,150 @@
+package dev.profilesync.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.utils.Serialization;
+
+/**
+ * The Kubernetes manifests, read into the Kubernetes model: names, ports, probes and environment variables must match
+ * the services they deploy, and the applier's autoscaler must scale on sync delay, capped at the partition count.
+ */
+class KubernetesManifestsTest {
+
+    private static final Path K8S = Path.of("../k8s");
+
+    @Test
+    void deploymentsMatchTheServicesTheyRun() throws IOException {
+        List<HasMetadata> resources = resources();
+        assertDeployment(resources, "change-ingest", "change-ingest.yml", 8081);
+        assertDeployment(resources, "profile-applier", "profile-applier.yml", 8082);
+    }
+
+    @Test
+    void applierScalesOnSyncDelayInSecondsUpToThePartitionCount() throws IOException {
+        List<HasMetadata> resources = resources();
+        GenericKubernetesResource scaler = resources.stream().filter(r -> r.getKind().equals("ScaledObject"))
+                .map(GenericKubernetesResource.class::cast).findFirst().orElseThrow();
+        Map<String, Object> spec = scaler.get("spec");
+        assertThat(((Map<?, ?>) spec.get("scaleTargetRef")).get("name")).isEqualTo("profile-applier");
+        assertThat(find(resources, Deployment.class, "profile-applier")).isNotNull();
+        Map<?, ?> trigger = (Map<?, ?>) ((List<?>) spec.get("triggers")).get(0);
+        assertThat(trigger.get("type")).isEqualTo("prometheus");
+        assertThat(String.valueOf(((Map<?, ?>) trigger.get("metadata")).get("query")))
+                .contains("profile_sync_lag_seconds").contains("group=\"profile-applier\"");
+        ConfigMap config = find(resources, ConfigMap.class, "profile-sync");
+        int partitions = Integer.parseInt(config.getData().get("PROFILE_SYNC_APPLIER_TOPICS_PARTITIONS"));
+        assertThat((Integer) spec.get("maxReplicaCount")).isLessThanOrEqualTo(partitions);
+        assertThat(config.getData().get("PROFILE_SYNC_INGEST_TOPICS_PARTITIONS")).isEqualTo(String.valueOf(partitions));
+    }
+
+    @Test
+    void everyConfigMapEntryIsASettingOfAService() throws IOException {
+        Set<String> known = new HashSet<>(settingsOf("change-ingest.yml"));
+        known.addAll(settingsOf("profile-applier.yml"));
+        ConfigMap config = find(resources(), ConfigMap.class, "profile-sync");
+        config.getData().keySet().forEach(name -> assertThat(bindsToAKnownSetting(name, known)).as(name).isTrue());
+    }
+
+    private static void assertDeployment(List<HasMetadata> resources, String name, String configFile, int port)
+            throws IOException {
+        Deployment deployment = find(resources, Deployment.class, name);
+        assertThat(deployment.getSpec().getSelector().getMatchLabels())
+                .isEqualTo(Map.of("app.kubernetes.io/name", name));
+        Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(container.getPorts().get(0).getContainerPort()).isEqualTo(port);
+        assertThat(settingsOf(configFile)).contains("server.port");
+        assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/actuator/health/readiness");
+        assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/actuator/health/liveness");
+        assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations())
+                .containsEntry("prometheus.io/port", String.valueOf(port))
+                .containsEntry("prometheus.io/path", "/actuator/prometheus");
+        Set<String> known = new HashSet<>(settingsOf(configFile));
+        for (EnvVar env : container.getEnv()) {
+            if (!env.getName().equals("JAVA_TOOL_OPTIONS")) {
+                assertThat(bindsToAKnownSetting(env.getName(), known)).as(name + " " + env.getName()).isTrue();
+            }
+        }
+        Service service = find(resources, Service.class, name);
+        assertThat(service.getSpec().getPorts().get(0).getPort()).isEqualTo(port);
+        assertThat(service.getSpec().getSelector()).isEqualTo(Map.of("app.kubernetes.io/name", name));
+    }
+
+    /** Spring Boot's relaxed binding, reduced to a comparison of canonical forms (list indexes dropped). */
+    private static boolean bindsToAKnownSetting(String environmentVariable, Set<String> settings) {
+        String canonical = canonical(environmentVariable.replaceAll("_\\d+_", "_"));
+        return settings.stream().map(KubernetesManifestsTest::canonical).anyMatch(canonical::startsWith);
+    }
+
+    private static String canonical(String name) {
+        return name.replaceAll("[^A-Za-z0-9]", "").toLowerCase(Locale.ROOT);
+    }
+
+    /** Every property path of a service's configuration file, e.g. {@code spring.kafka.bootstrap-servers}. */
+    private static List<String> settingsOf(String resource) throws IOException {
+        try (InputStream in = KubernetesManifestsTest.class.getClassLoader().getResourceAsStream(resource)) {
+            List<String> paths = new ArrayList<>();
+            flatten("", new Yaml().load(in), paths);
+            return paths;
+        }
+    }
+
+    private static void flatten(String prefix, Object node, List<String> paths) {
+        if (node instanceof Map<?, ?> map) {
+            map.forEach((key, value) -> flatten(prefix.isEmpty() ? key.toString() : prefix + "." + key, value, paths));
+        } else {
+            paths.add(prefix);
+        }
+    }
+
+    private static <T extends HasMetadata> T find(List<HasMetadata> resources, Class<T> type, String name) {
+        return resources.stream().filter(type::isInstance).map(type::cast)
+                .filter(r -> r.getMetadata().getName().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " " + name));
+    }
+
+    private static List<HasMetadata> resources() throws IOException {
+        List<HasMetadata> resources = new ArrayList<>();
+        Map<String, Object> kustomization = new Yaml().load(Files.readString(K8S.resolve("kustomization.yml")));
+        List<?> listed = (List<?>) kustomization.get("resources");
+        try (Stream<Path> files = Files.list(K8S)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".yml")).sorted().toList()) {
+                String name = file.getFileName().toString();
+                if (name.equals("kustomization.yml")) {
+                    continue;
+                }
+                for (String document : Files.readString(file).split("(?m)^---\\s*$")) {
+                    if (!document.isBlank()) {
+                        HasMetadata resource = Serialization.unmarshal(document);
+                        assertThat(resource.getMetadata().getName()).as(name).isNotBlank();
+                        if (listed.contains(name)) {
+                            resources.add(resource);
+                        }
+                    }
+                }
+            }
+        }
+        return resources;
+    }
+}
