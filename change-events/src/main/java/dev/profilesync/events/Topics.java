@@ -16,6 +16,15 @@ public final class Topics {
     /** Notices that a user's photo may have changed, or that a photo sync was requested. */
     public static final String PHOTO_CHANGES = "directory.photo-changes";
 
+    /**
+     * change-ingest's own durable state, compacted: the Graph delta link (key {@value #DELTA_LINK_KEY}) and the users
+     * it knows with their last photo media etag (key {@code user/<id>}, deleted users as tombstones).
+     */
+    public static final String INGEST_STATE = "directory.ingest-state";
+
+    /** Key of the Graph users delta link in {@link #INGEST_STATE}. */
+    public static final String DELTA_LINK_KEY = "graph/users/deltaLink";
+
     private static final String DEAD_LETTER_SUFFIX = ".dlt";
 
     private Topics() {

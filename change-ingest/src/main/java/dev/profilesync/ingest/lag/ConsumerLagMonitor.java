@@ -74,13 +74,13 @@ class ConsumerLagMonitor implements SmartLifecycle {
                 reader.read(groupAndTopic.get(0), groupAndTopic.get(1)).forEach((partition, reading) -> lags
                         .computeIfAbsent(key(groupAndTopic, partition), k -> new PartitionLag())
                         .update(reading.oldestPendingTimestamp(), reading.pendingRecords()));
+            } catch (org.apache.kafka.common.errors.InterruptException | InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             } catch (Exception e) {
                 failures.increment();
                 log.warn("Could not read the lag of {} on {}: {}", groupAndTopic.get(0), groupAndTopic.get(1),
                         e.toString());
-                if (e instanceof InterruptedException) {
-                    Thread.currentThread().interrupt();
-                }
             }
         }
         publish();

@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.SendResult;
 import org.springframework.stereotype.Component;
@@ -18,7 +19,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 /**
- * Publishes a batch of user events in one Kafka transaction: when {@link #publishAll} returns, every event was
+ * Publishes a batch of contract records in one Kafka transaction: when {@link #publishAll} returns, every event was
  * acknowledged by all in-sync replicas; when it throws, the transaction was aborted and read-committed consumers see
  * none of the batch. Callers may retry with the same event ids: the store converges on duplicates.
  */
@@ -38,12 +39,24 @@ public class UserEventPublisher {
     }
 
     public void publishAll(List<? extends UserEvent> events, Duration timeout) {
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>(events.size());
+        for (UserEvent event : events) {
+            records.add(codec.toRecord(event));
+        }
+        publishRecords(records, timeout);
+    }
+
+    /** Publishes records of any contract topic in one transaction, all or nothing, and waits for the acks. */
+    public void publishRecords(List<ProducerRecord<String, byte[]>> records, Duration timeout) {
+        if (records.isEmpty()) {
+            return;
+        }
         Timer.Sample sample = Timer.start();
         try {
             template.executeInTransaction(operations -> {
-                List<CompletableFuture<SendResult<String, byte[]>>> sends = new ArrayList<>(events.size());
-                for (UserEvent event : events) {
-                    sends.add(operations.send(codec.toRecord(event)));
+                List<CompletableFuture<SendResult<String, byte[]>>> sends = new ArrayList<>(records.size());
+                for (ProducerRecord<String, byte[]> record : records) {
+                    sends.add(operations.send(record));
                 }
                 awaitAll(sends, timeout);
                 return null;

@@ -33,6 +33,7 @@ public final class LocalRunner {
                   change-ingest          %s/api/v1/changes   header X-Api-Key: %s
                   profile-applier        %s/api/v1/profiles/{id}
                   profile store          %s
+                  directory simulator    %s
                   metrics                %s/actuator/prometheus  %s/actuator/prometheus
 
                 Try it:
@@ -41,6 +42,9 @@ public final class LocalRunner {
                   curl %s/api/v1/profiles/6e7b768e-07e2-4810-8459-485f84f8f204
 
                 """, startMillis, s.dataDir().toAbsolutePath(), s.bootstrapServers(), ingest, s.apiKey(), applier,
-                s.effectiveDatasourceUrl(), ingest, applier, ingest, s.apiKey(), applier);
+                s.effectiveDatasourceUrl(), s.simulatorUsers() == 0 ? "off"
+                        : "http://127.0.0.1:" + s.simulatorPort() + "/v1.0 (" + s.simulatorUsers() + " users, "
+                                + s.simulatorChangesPerSecond() + " changes/s; admin API under /admin)",
+                ingest, applier, ingest, s.apiKey(), applier);
     }
 }

@@ -10,14 +10,18 @@ import java.util.Map;
  * @param dataDir where the broker's log and the H2 profile store live; a second start reuses them
  * @param datasourceUrl the profile store; null means the H2 file database under {@code dataDir}
  * @param apiKey the intake key of the built-in client {@code local}
+ * @param simulatorPort port of the directory simulator (a simulated Microsoft Graph tenant)
+ * @param simulatorUsers users of the simulated tenant; 0 runs no simulator and no Graph ingest
+ * @param simulatorChangesPerSecond the simulated tenant's steady change rate
  */
 public record LocalSettings(Path dataDir, int kafkaPort, int controllerPort, int ingestPort, int applierPort,
-        String datasourceUrl, String apiKey, int partitions) {
+        String datasourceUrl, String apiKey, int partitions, int simulatorPort, int simulatorUsers,
+        double simulatorChangesPerSecond) {
 
     public static final String DEFAULT_API_KEY = "local-dev-key";
 
     public static LocalSettings defaults() {
-        return new LocalSettings(Path.of("data"), 9092, 9093, 8081, 8082, null, DEFAULT_API_KEY, 12);
+        return new LocalSettings(Path.of("data"), 9092, 9093, 8081, 8082, null, DEFAULT_API_KEY, 12, 8090, 5000, 2);
     }
 
     public static LocalSettings fromArgs(String... args) {
@@ -37,13 +41,24 @@ public record LocalSettings(Path dataDir, int kafkaPort, int controllerPort, int
                 Integer.parseInt(options.getOrDefault("applier-port", String.valueOf(d.applierPort()))),
                 options.getOrDefault("datasource-url", d.datasourceUrl()),
                 options.getOrDefault("api-key", d.apiKey()),
-                Integer.parseInt(options.getOrDefault("partitions", String.valueOf(d.partitions()))));
+                Integer.parseInt(options.getOrDefault("partitions", String.valueOf(d.partitions()))),
+                Integer.parseInt(options.getOrDefault("simulator-port", String.valueOf(d.simulatorPort()))),
+                Integer.parseInt(options.getOrDefault("simulator-users", String.valueOf(d.simulatorUsers()))),
+                Double.parseDouble(options.getOrDefault("simulator-changes-per-second",
+                        String.valueOf(d.simulatorChangesPerSecond()))));
         options.keySet().removeAll(java.util.Set.of("data-dir", "kafka-port", "controller-port", "ingest-port",
-                "applier-port", "datasource-url", "api-key", "partitions"));
+                "applier-port", "datasource-url", "api-key", "partitions", "simulator-port", "simulator-users",
+                "simulator-changes-per-second"));
         if (!options.isEmpty()) {
             throw new IllegalArgumentException("unknown options: " + options.keySet());
         }
         return settings;
+    }
+
+    /** The same settings with another simulated tenant (0 users: none). */
+    public LocalSettings withSimulator(int users, double changesPerSecond) {
+        return new LocalSettings(dataDir, kafkaPort, controllerPort, ingestPort, applierPort, datasourceUrl, apiKey,
+                partitions, simulatorPort, users, changesPerSecond);
     }
 
     public String bootstrapServers() {

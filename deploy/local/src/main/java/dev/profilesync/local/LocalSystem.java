@@ -4,11 +4,14 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
+import java.util.UUID;
+
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 
 import dev.profilesync.applier.ProfileApplierApplication;
 import dev.profilesync.ingest.ChangeIngestApplication;
+import dev.profilesync.simulator.DirectorySimulator;
 
 /**
  * The whole product in one JVM: the broker, then change-ingest and profile-applier, each in its own Spring context
@@ -22,6 +25,8 @@ public final class LocalSystem implements AutoCloseable {
 
     private final LocalSettings settings;
     private final LocalKafka kafka;
+    private final String clientState = UUID.randomUUID().toString();
+    private DirectorySimulator simulator;
     private ConfigurableApplicationContext ingest;
     private ConfigurableApplicationContext applier;
 
@@ -33,6 +38,11 @@ public final class LocalSystem implements AutoCloseable {
     public static LocalSystem start(LocalSettings settings) throws IOException {
         LocalSystem system = new LocalSystem(settings, LocalKafka.start(settings));
         try {
+            if (settings.simulatorUsers() > 0) {
+                system.simulator = DirectorySimulator.start(DirectorySimulator.Settings.of(settings.simulatorUsers())
+                        .withPort(settings.simulatorPort())
+                        .withChangesPerSecond(settings.simulatorChangesPerSecond()));
+            }
             system.startIngest();
             system.startApplier();
             return system;
@@ -46,13 +56,41 @@ public final class LocalSystem implements AutoCloseable {
         return settings;
     }
 
-    public void startIngest() {
-        ingest = ChangeIngestApplication.application().run(common(settings.ingestPort(),
-                "--spring.autoconfigure.exclude=" + NO_DATABASE,
+    /** The simulated Graph tenant, or null when the settings ask for none. */
+    public DirectorySimulator simulator() {
+        return simulator;
+    }
+
+    /** Starts change-ingest; {@code overrides} are extra {@code --name=value} settings. */
+    public void startIngest(String... overrides) {
+        List<String> args = new ArrayList<>(List.of("--spring.autoconfigure.exclude=" + NO_DATABASE,
                 "--profile-sync.ingest.intake.api-keys[0].name=local",
                 "--profile-sync.ingest.intake.api-keys[0].key=" + settings.apiKey(),
                 "--profile-sync.ingest.topics.partitions=" + settings.partitions(),
                 "--profile-sync.ingest.lag.interval=1s"));
+        if (simulator != null) {
+            args.addAll(List.of("--profile-sync.ingest.graph.enabled=true",
+                    "--profile-sync.ingest.graph.base-url=" + simulator.graphUrl(),
+                    "--profile-sync.ingest.graph.delta-interval=30s",
+                    "--profile-sync.ingest.graph.photo-sweep-interval=10m",
+                    "--profile-sync.ingest.graph.webhook.notification-url=http://127.0.0.1:" + settings.ingestPort()
+                            + "/graph/notifications",
+                    "--profile-sync.ingest.graph.webhook.client-state=" + clientState));
+        }
+        for (String override : overrides) {
+            String name = override.substring(0, override.indexOf('=') + 1);
+            args.removeIf(arg -> arg.startsWith(name));
+            args.add(override);
+        }
+        ingest = ChangeIngestApplication.application().run(common(settings.ingestPort(), args.toArray(String[]::new)));
+    }
+
+    /** Stops change-ingest; a Graph delta round in progress is abandoned where it is, as in a crash. */
+    public void stopIngest() {
+        if (ingest != null) {
+            ingest.close();
+            ingest = null;
+        }
     }
 
     public void startApplier() {
@@ -88,9 +126,9 @@ public final class LocalSystem implements AutoCloseable {
     @Override
     public void close() {
         stopApplier();
-        if (ingest != null) {
-            ingest.close();
-            ingest = null;
+        stopIngest();
+        if (simulator != null) {
+            simulator.close();
         }
         kafka.close();
     }

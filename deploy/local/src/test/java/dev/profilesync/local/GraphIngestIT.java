@@ -1,0 +1,247 @@
+package dev.profilesync.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.profilesync.simulator.Faults;
+import dev.profilesync.simulator.Tenant;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Microsoft Graph ingest end to end: the unmodified Graph SDK against the directory simulator over HTTP, a real
+ * broker, the applier and PostgreSQL. The store must always end equal to the tenant's truth.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class GraphIngestIT {
+
+    private static final List<String> ATTRIBUTES = List.of("displayName", "mail", "jobTitle", "department",
+            "officeLocation", "mobilePhone");
+    private static final Duration PATIENCE = Duration.ofSeconds(90);
+
+    @TempDir
+    static Path dataDir;
+
+    static PostgresSchema schema;
+    static LocalSystem system;
+    static ProfileSyncClient client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        schema = PostgresSchema.create();
+        system = LocalSystem.start(FreePorts.settings(dataDir, schema.url()).withSimulator(10_000, 0));
+        client = new ProfileSyncClient(system.settings());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (system != null) {
+            system.close();
+        }
+        if (schema != null) {
+            schema.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void fullSyncOfTenThousandUsersEndsEqualToTheTenantsTruth() {
+        awaitStoreEqualsTruth();
+    }
+
+    @Test
+    @Order(2)
+    void editsHiresAndLeaversArriveWithoutWaitingForTheSchedule() {
+        Tenant tenant = system.simulator().tenant();
+        String edited = someUser(1);
+        String leaver = someUser(2);
+        tenant.update(edited, Map.of("jobTitle", "Chief Sync Officer", "mobilePhone", ""));
+        tenant.update(someUser(3), java.util.Collections.singletonMap("officeLocation", null));
+        String hire = tenant.hire();
+        tenant.delete(leaver);
+
+        // the schedule is 30 s: within 15 s only a change notification can have started the round
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            assertThat(client.field(edited, "jobTitle")).isEqualTo("Chief Sync Officer");
+            assertThat(client.profile(hire)).isNotNull();
+            assertThat(client.profile(leaver)).isNull();
+        });
+        assertThat(client.metric(system.settings().ingestPort(), "profile_sync_graph_notifications_total"))
+                .anySatisfy((labels, value) -> {
+                    assertThat(labels).contains("outcome=\"accepted\"");
+                    assertThat(value).isPositive();
+                });
+        assertThat(photoEventsFor(hire)).contains("new-user");
+        awaitStoreEqualsTruth();
+    }
+
+    @Test
+    @Order(3)
+    void aNotificationWithAWrongClientStateIsRefused() throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + system.settings().ingestPort() + "/graph/notifications"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"value\":[{\"clientState\":\"forged\","
+                        + "\"resource\":\"Users/x\"}]}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(client.metric(system.settings().ingestPort(), "profile_sync_graph_notifications_total"))
+                .anySatisfy((labels, value) -> {
+                    assertThat(labels).contains("outcome=\"refused\"");
+                    assertThat(value).isGreaterThanOrEqualTo(1.0);
+                });
+    }
+
+    @Test
+    @Order(4)
+    void photoChangesAreDetectedByTheEtagSweep() {
+        system.stopIngest();
+        system.startIngest("--profile-sync.ingest.graph.photo-sweep-interval=3s");
+        String user = someUser(5);
+        system.simulator().tenant().changePhoto(user, null);
+        await().atMost(PATIENCE).until(() -> photoEventsFor(user).contains("etag-changed"));
+        system.simulator().tenant().removePhoto(user);
+        await().atMost(PATIENCE).until(() -> photoEventsFor(user).contains("removed"));
+    }
+
+    @Test
+    @Order(5)
+    void stoppingTheIngestMidRoundLosesNothing() {
+        system.simulator().faults(new Faults(0, 0, 0, 40, 1));
+        system.simulator().expireDeltaTokens();
+        system.simulator().tenant().update(someUser(6), Map.of("department", "Before the crash"));
+        // a full round of 50 slow pages is now in progress; stop in the middle of it
+        await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> true);
+        system.stopIngest();
+        system.simulator().faults(Faults.NONE);
+        system.simulator().tenant().update(someUser(7), Map.of("department", "While it was down"));
+        system.startIngest();
+        awaitStoreEqualsTruth();
+    }
+
+    @Test
+    @Order(6)
+    void anExpiredDeltaTokenForcesAResyncThatDeletesUsersWhoVanished() {
+        system.stopIngest();
+        Tenant tenant = system.simulator().tenant();
+        String gone = someUser(8);
+        tenant.delete(gone);
+        system.simulator().expireDeltaTokens();
+        system.startIngest();
+        await().atMost(PATIENCE).until(() -> client.profile(gone) == null);
+        awaitStoreEqualsTruth();
+    }
+
+    @Test
+    @Order(7)
+    void throttlingUnavailabilityAndBrokenPagesDelayButDoNotCorrupt() {
+        long faultsBefore = system.simulator().faultsServed();
+        system.simulator().faults(new Faults(3, 7, 5, 0, 1));
+        try {
+            Tenant tenant = system.simulator().tenant();
+            for (int i = 10; i < 20; i++) {
+                tenant.update(someUser(i), Map.of("jobTitle", "Storm " + i));
+            }
+            system.simulator().expireDeltaTokens();
+            await().atMost(PATIENCE).until(() -> "Storm 19".equals(client.field(someUser(19), "jobTitle")));
+        } finally {
+            system.simulator().faults(Faults.NONE);
+        }
+        awaitStoreEqualsTruth();
+        assertThat(system.simulator().faultsServed() - faultsBefore).as("429, 503 and broken pages served")
+                .isGreaterThan(5);
+    }
+
+    private static String someUser(int n) {
+        JsonNode users = adminUsers(n * 37, 1);
+        return users.get(0).get("id").asString();
+    }
+
+    private static JsonNode adminUsers(int offset, int limit) {
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                    system.simulator().baseUrl() + "/admin/users?offset=" + offset + "&limit=" + limit)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return tools.jackson.databind.json.JsonMapper.builder().build().readTree(response.body()).get("users");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void awaitStoreEqualsTruth() {
+        Tenant tenant = system.simulator().tenant();
+        await().atMost(PATIENCE).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+            TreeMap<String, String> lines = storeLines();
+            assertThat(lines).hasSize(tenant.presentUsers());
+            StringBuilder all = new StringBuilder();
+            lines.forEach((id, line) -> all.append(id).append('|').append(line).append('\n'));
+            assertThat(sha256(all.toString())).isEqualTo(tenant.checksum(ATTRIBUTES));
+        });
+    }
+
+    private static TreeMap<String, String> storeLines() {
+        TreeMap<String, String> lines = new TreeMap<>();
+        for (int page = 0;; page++) {
+            JsonNode result = client.applierGet("/api/v1/profiles?size=200&page=" + page);
+            for (JsonNode profile : result.get("items")) {
+                StringBuilder line = new StringBuilder();
+                for (String attribute : ATTRIBUTES) {
+                    line.append(profile.has(attribute) ? profile.get(attribute).asString() : "null").append('|');
+                }
+                lines.put(profile.get("id").asString(), line.toString());
+            }
+            if (!result.get("hasMore").booleanValue()) {
+                return lines;
+            }
+        }
+    }
+
+    private static List<String> photoEventsFor(String user) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, system.settings().bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "graph-it-" + System.nanoTime());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<String> reasons = new java.util.ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new StringDeserializer())) {
+            consumer.subscribe(List.of("directory.photo-changes"));
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(300))) {
+                    if (user.equals(record.key())) {
+                        reasons.add(tools.jackson.databind.json.JsonMapper.builder().build().readTree(record.value())
+                                .path("reason").asString());
+                    }
+                }
+            }
+        }
+        return reasons;
+    }
+
+    private static String sha256(String text) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+}
