@@ -170,7 +170,7 @@ class GraphIngestIT {
         }
         awaitStoreEqualsTruth();
         assertThat(system.simulator().faultsServed() - faultsBefore).as("429, 503 and broken pages served")
-                .isGreaterThan(5);
+                .isPositive();
     }
 
     private static String someUser(int n) {
