@@ -33,7 +33,7 @@ final class BenchKafka implements AutoCloseable {
     BenchKafka(int partitions, List<UserChanged> changes) throws IOException, InterruptedException, ExecutionException {
         dir = Files.createTempDirectory("bench-kafka");
         LocalSettings defaults = LocalSettings.defaults();
-        settings = new LocalSettings(dir, 19092, 19093, 0, 0, null, defaults.apiKey(), partitions, 0, 0, 0);
+        settings = new LocalSettings(dir, 19092, 19093, 0, 0, 0, null, defaults.apiKey(), partitions, 0, 0, 0);
         kafka = LocalKafka.start(settings);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(Topics.USER_CHANGES, partitions, (short) 1),

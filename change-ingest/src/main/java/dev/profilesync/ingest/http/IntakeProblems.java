@@ -16,7 +16,7 @@ import dev.profilesync.ingest.publish.PublishFailedException;
  * Turns intake failures into RFC 9457 problem details: {@code type} names the reason, {@code errors} lists every
  * offending value by JSON pointer.
  */
-@RestControllerAdvice(assignableTypes = ChangeIntakeController.class)
+@RestControllerAdvice(assignableTypes = {ChangeIntakeController.class, PhotoSyncRequestController.class})
 class IntakeProblems {
 
     static final String TYPE_BASE = "https://profile-sync.dev/problems/";

@@ -32,9 +32,10 @@ public final class LocalRunner {
                   Kafka broker (KRaft)   %s            topics directory.user-changes, directory.photo-changes
                   change-ingest          %s/api/v1/changes   header X-Api-Key: %s
                   profile-applier        %s/api/v1/profiles/{id}
+                  photo-sync             %s/api/v1/photos/{id}/{small|medium|large}
                   profile store          %s
                   directory simulator    %s
-                  metrics                %s/actuator/prometheus  %s/actuator/prometheus
+                  metrics                /actuator/prometheus on each service
 
                 Try it:
                   curl -i -X POST %s/api/v1/changes -H 'Content-Type: application/json' -H 'X-Api-Key: %s' \\
@@ -42,9 +43,10 @@ public final class LocalRunner {
                   curl %s/api/v1/profiles/6e7b768e-07e2-4810-8459-485f84f8f204
 
                 """, startMillis, s.dataDir().toAbsolutePath(), s.bootstrapServers(), ingest, s.apiKey(), applier,
+                s.simulatorUsers() == 0 ? "off" : "http://127.0.0.1:" + s.photoPort(),
                 s.effectiveDatasourceUrl(), s.simulatorUsers() == 0 ? "off"
                         : "http://127.0.0.1:" + s.simulatorPort() + "/v1.0 (" + s.simulatorUsers() + " users, "
                                 + s.simulatorChangesPerSecond() + " changes/s; admin API under /admin)",
-                ingest, applier, ingest, s.apiKey(), applier);
+                ingest, s.apiKey(), applier);
     }
 }

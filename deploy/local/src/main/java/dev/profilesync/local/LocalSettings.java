@@ -15,13 +15,13 @@ import java.util.Map;
  * @param simulatorChangesPerSecond the simulated tenant's steady change rate
  */
 public record LocalSettings(Path dataDir, int kafkaPort, int controllerPort, int ingestPort, int applierPort,
-        String datasourceUrl, String apiKey, int partitions, int simulatorPort, int simulatorUsers,
+        int photoPort, String datasourceUrl, String apiKey, int partitions, int simulatorPort, int simulatorUsers,
         double simulatorChangesPerSecond) {
 
     public static final String DEFAULT_API_KEY = "local-dev-key";
 
     public static LocalSettings defaults() {
-        return new LocalSettings(Path.of("data"), 9092, 9093, 8081, 8082, null, DEFAULT_API_KEY, 12, 8090, 5000, 2);
+        return new LocalSettings(Path.of("data"), 9092, 9093, 8081, 8082, 8083, null, DEFAULT_API_KEY, 12, 8090, 5000, 2);
     }
 
     public static LocalSettings fromArgs(String... args) {
@@ -39,6 +39,7 @@ public record LocalSettings(Path dataDir, int kafkaPort, int controllerPort, int
                 Integer.parseInt(options.getOrDefault("controller-port", String.valueOf(d.controllerPort()))),
                 Integer.parseInt(options.getOrDefault("ingest-port", String.valueOf(d.ingestPort()))),
                 Integer.parseInt(options.getOrDefault("applier-port", String.valueOf(d.applierPort()))),
+                Integer.parseInt(options.getOrDefault("photo-port", String.valueOf(d.photoPort()))),
                 options.getOrDefault("datasource-url", d.datasourceUrl()),
                 options.getOrDefault("api-key", d.apiKey()),
                 Integer.parseInt(options.getOrDefault("partitions", String.valueOf(d.partitions()))),
@@ -47,7 +48,7 @@ public record LocalSettings(Path dataDir, int kafkaPort, int controllerPort, int
                 Double.parseDouble(options.getOrDefault("simulator-changes-per-second",
                         String.valueOf(d.simulatorChangesPerSecond()))));
         options.keySet().removeAll(java.util.Set.of("data-dir", "kafka-port", "controller-port", "ingest-port",
-                "applier-port", "datasource-url", "api-key", "partitions", "simulator-port", "simulator-users",
+                "applier-port", "photo-port", "datasource-url", "api-key", "partitions", "simulator-port", "simulator-users",
                 "simulator-changes-per-second"));
         if (!options.isEmpty()) {
             throw new IllegalArgumentException("unknown options: " + options.keySet());
@@ -57,7 +58,8 @@ public record LocalSettings(Path dataDir, int kafkaPort, int controllerPort, int
 
     /** The same settings with another simulated tenant (0 users: none). */
     public LocalSettings withSimulator(int users, double changesPerSecond) {
-        return new LocalSettings(dataDir, kafkaPort, controllerPort, ingestPort, applierPort, datasourceUrl, apiKey,
+        return new LocalSettings(dataDir, kafkaPort, controllerPort, ingestPort, applierPort, photoPort, datasourceUrl,
+                apiKey,
                 partitions, simulatorPort, users, changesPerSecond);
     }
 

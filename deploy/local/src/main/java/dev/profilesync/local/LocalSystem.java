@@ -11,6 +11,7 @@ import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 
 import dev.profilesync.applier.ProfileApplierApplication;
 import dev.profilesync.ingest.ChangeIngestApplication;
+import dev.profilesync.photo.PhotoSyncApplication;
 import dev.profilesync.simulator.DirectorySimulator;
 
 /**
@@ -29,6 +30,7 @@ public final class LocalSystem implements AutoCloseable {
     private DirectorySimulator simulator;
     private ConfigurableApplicationContext ingest;
     private ConfigurableApplicationContext applier;
+    private ConfigurableApplicationContext photos;
 
     private LocalSystem(LocalSettings settings, LocalKafka kafka) {
         this.settings = settings;
@@ -45,6 +47,9 @@ public final class LocalSystem implements AutoCloseable {
             }
             system.startIngest();
             system.startApplier();
+            if (system.simulator != null) {
+                system.startPhotoSync();
+            }
             return system;
         } catch (RuntimeException e) {
             system.close();
@@ -99,6 +104,15 @@ public final class LocalSystem implements AutoCloseable {
                 "--profile-sync.applier.topics.partitions=" + settings.partitions()));
     }
 
+    /** photo-sync, reading photos from the simulated tenant; thumbnails under {@code <data>/photos}. */
+    public void startPhotoSync() {
+        photos = PhotoSyncApplication.application().run(common(settings.photoPort(),
+                "--spring.autoconfigure.exclude=" + NO_DATABASE,
+                "--profile-sync.photo.graph.base-url=" + simulator.graphUrl(),
+                "--profile-sync.photo.store=" + settings.dataDir().toAbsolutePath().resolve("photos"),
+                "--profile-sync.photo.public-url=http://127.0.0.1:" + settings.photoPort()));
+    }
+
     /** Stops the applier as an operator would (graceful shutdown); the rest keeps running. */
     public void stopApplier() {
         if (applier != null) {
@@ -125,6 +139,10 @@ public final class LocalSystem implements AutoCloseable {
 
     @Override
     public void close() {
+        if (photos != null) {
+            photos.close();
+            photos = null;
+        }
         stopApplier();
         stopIngest();
         if (simulator != null) {

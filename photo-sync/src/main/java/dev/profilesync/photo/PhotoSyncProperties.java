@@ -1,0 +1,48 @@
+package dev.profilesync.photo;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+
+/**
+ * Settings of photo-sync, prefix {@code profile-sync.photo}, validated at start-up.
+ *
+ * @param consumers consumer threads
+ * @param graphConcurrency most Graph photo requests in flight (Graph allows 4 per app)
+ * @param sizes thumbnail name to side in pixels
+ * @param store where thumbnails are kept
+ * @param publicUrl base URL under which this service is reached; profiles link to {@code <publicUrl>/api/v1/photos/<id>}
+ */
+@Validated
+@ConfigurationProperties("profile-sync.photo")
+public record PhotoSyncProperties(@Min(1) int consumers, @Min(1) int graphConcurrency,
+        @NotEmpty Map<String, Integer> sizes, @NotNull Path store, @NotBlank String publicUrl,
+        @Valid @NotNull Limits limits, @Valid @NotNull Graph graph) {
+
+    /**
+     * @param maxSize largest photo accepted
+     * @param maxPixels most pixels a photo may declare (checked before decoding)
+     * @param maxAspectRatio longest side over shortest side
+     */
+    public record Limits(@NotNull DataSize maxSize, @Min(1) long maxPixels, @DecimalMin("1.0") double maxAspectRatio) {
+    }
+
+    /** Graph, as for change-ingest: leave tenant-id empty for the directory simulator. */
+    public record Graph(@NotBlank String baseUrl, String tenantId, String clientId, String clientSecret) {
+
+        @Override
+        public String toString() {
+            return "Graph[baseUrl=" + baseUrl + ", tenantId=" + tenantId + ", clientSecret=***]";
+        }
+    }
+}

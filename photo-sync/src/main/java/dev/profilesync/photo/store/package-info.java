@@ -1,0 +1,2 @@
+/** Where thumbnails live and how they are served. */
+package dev.profilesync.photo.store;

@@ -1,0 +1,52 @@
+package dev.profilesync.photo.sync;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.listener.ListenerExecutionFailedException;
+import org.springframework.stereotype.Component;
+
+import dev.profilesync.events.InvalidEventException;
+import dev.profilesync.events.PhotoChanged;
+import dev.profilesync.events.PhotoEventCodec;
+import dev.profilesync.events.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * Consumes {@code directory.photo-changes}, one record at a time (each is a download and a render). Records that
+ * break the contract go to the dead-letter topic; the rest are synced, and offsets move only after that.
+ */
+@Component
+class PhotoChangesListener {
+
+    private static final Logger log = LoggerFactory.getLogger(PhotoChangesListener.class);
+
+    private final PhotoEventCodec codec = new PhotoEventCodec();
+    private final PhotoSynchronizer synchronizer;
+    private final DeadLetterPublishingRecoverer deadLetters;
+    private final MeterRegistry registry;
+
+    PhotoChangesListener(PhotoSynchronizer synchronizer, DeadLetterPublishingRecoverer deadLetters,
+            MeterRegistry registry) {
+        this.synchronizer = synchronizer;
+        this.deadLetters = deadLetters;
+        this.registry = registry;
+    }
+
+    @KafkaListener(id = "photo-sync", topics = Topics.PHOTO_CHANGES, concurrency = "${profile-sync.photo.consumers}")
+    void on(ConsumerRecord<String, byte[]> record) {
+        PhotoChanged event;
+        try {
+            event = codec.decode(record.key(), record.headers(), record.value(), record.timestamp());
+        } catch (InvalidEventException e) {
+            log.warn("Dead-lettering {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.reason());
+            deadLetters.accept(record, new ListenerExecutionFailedException(e.getMessage(), e));
+            registry.counter("profile_sync_dead_letters", "topic", record.topic(), "reason", e.reason()).increment();
+            return;
+        }
+        String outcome = synchronizer.sync(event);
+        log.debug("Photo of {} ({}): {}", event.userId(), event.reason(), outcome);
+    }
+}

@@ -1,0 +1,159 @@
+package dev.profilesync.photo.sync;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.stereotype.Component;
+
+import com.microsoft.graph.models.ProfilePhoto;
+import com.microsoft.graph.models.odataerrors.ODataError;
+import com.microsoft.graph.serviceclient.GraphServiceClient;
+
+import dev.profilesync.events.PhotoChanged;
+import dev.profilesync.events.ProfileField;
+import dev.profilesync.events.UserChanged;
+import dev.profilesync.events.UserEventCodec;
+import dev.profilesync.photo.PhotoSyncProperties;
+import dev.profilesync.photo.store.PhotoStore;
+import dev.profilesync.photo.thumbnail.PhotoRejectedException;
+import dev.profilesync.photo.thumbnail.ThumbnailRenderer;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * Syncs one user's photo: reads the photo's media etag from Graph and stops when thumbnails of that etag exist
+ * (the same event twice does the work once); otherwise downloads the photo, renders the thumbnails, stores them and
+ * announces the new photo to the profile store as a change of the photo fields from source {@value #SOURCE}. A
+ * removed photo removes the thumbnails and clears the fields. A photo that cannot make thumbnails is skipped with a
+ * logged reason and {@code photo_sync_rejected_total{reason}}.
+ */
+@Component
+class PhotoSynchronizer {
+
+    static final String SOURCE = "photo-sync";
+    private static final Logger log = LoggerFactory.getLogger(PhotoSynchronizer.class);
+
+    private final GraphServiceClient graph;
+    private final PhotoStore store;
+    private final ThumbnailRenderer renderer;
+    private final KafkaTemplate<String, byte[]> kafka;
+    private final PhotoSyncProperties properties;
+    private final MeterRegistry registry;
+    private final Semaphore graphPermits;
+    private final UserEventCodec codec = new UserEventCodec();
+    private final Clock clock = Clock.systemUTC();
+
+    PhotoSynchronizer(GraphServiceClient graph, PhotoStore store, ThumbnailRenderer renderer,
+            KafkaTemplate<String, byte[]> kafka, PhotoSyncProperties properties, MeterRegistry registry) {
+        this.graph = graph;
+        this.store = store;
+        this.renderer = renderer;
+        this.kafka = kafka;
+        this.properties = properties;
+        this.registry = registry;
+        this.graphPermits = new Semaphore(properties.graphConcurrency(), true);
+    }
+
+    /** @return what happened: {@code synced}, {@code unchanged}, {@code removed}, {@code no-photo} or {@code rejected} */
+    String sync(PhotoChanged event) {
+        String user = event.userId();
+        ProfilePhoto photo;
+        try {
+            photo = limited(() -> graph.users().byUserId(user).photo().get());
+        } catch (ODataError e) {
+            if (e.getResponseStatusCode() == 404) {
+                return outcome(removed(user) ? "removed" : "no-photo");
+            }
+            throw e;
+        }
+        Object mediaEtag = photo == null ? null : photo.getAdditionalData().get("@odata.mediaEtag");
+        String etag = mediaEtag == null ? "" : mediaEtag.toString();
+        if (!etag.isEmpty() && store.sourceEtag(user).filter(etag::equals).isPresent()) {
+            return outcome("unchanged");
+        }
+        byte[] bytes = limited(() -> download(user));
+        try {
+            List<ThumbnailRenderer.Thumbnail> thumbnails = renderer.render(bytes, properties.sizes());
+            store.save(user, etag, thumbnails);
+        } catch (PhotoRejectedException e) {
+            log.warn("Photo of {} (etag {}) skipped: {} ({})", user, etag, e.reason(), e.getMessage());
+            registry.counter("photo_sync_rejected", "reason", e.reason()).increment();
+            return outcome("rejected");
+        }
+        Map<ProfileField, Object> fields = new HashMap<>();
+        fields.put(ProfileField.PHOTO_ETAG, etag);
+        fields.put(ProfileField.PHOTO_UPDATED_AT, clock.instant().toString());
+        fields.put(ProfileField.PHOTO_URL, properties.publicUrl() + "/api/v1/photos/" + user);
+        announce(user, fields);
+        return outcome("synced");
+    }
+
+    private boolean removed(String user) {
+        if (!store.remove(user)) {
+            return false;
+        }
+        Map<ProfileField, Object> cleared = new HashMap<>();
+        cleared.put(ProfileField.PHOTO_ETAG, null);
+        cleared.put(ProfileField.PHOTO_UPDATED_AT, null);
+        cleared.put(ProfileField.PHOTO_URL, null);
+        announce(user, cleared);
+        return true;
+    }
+
+    /** The photo's bytes, at most one byte more than the limit (so that the renderer can refuse it). */
+    private byte[] download(String user) {
+        try (InputStream in = graph.users().byUserId(user).photo().content().get()) {
+            return in == null ? new byte[0]
+                    : in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, properties.limits().maxSize().toBytes() + 1));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void announce(String user, Map<ProfileField, Object> fields) {
+        Instant now = clock.instant();
+        UserChanged change = new UserChanged(SOURCE + "-" + UUID.randomUUID(), user, SOURCE, now, fields);
+        try {
+            kafka.send(codec.toRecord(change)).get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while announcing the photo of " + user, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Kafka did not take the photo change of " + user, e);
+        }
+    }
+
+    /** At most {@code graph-concurrency} Graph photo requests in flight across all consumer threads. */
+    private <T> T limited(Supplier<T> call) {
+        try {
+            graphPermits.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a Graph permit", e);
+        }
+        try {
+            return call.get();
+        } finally {
+            graphPermits.release();
+        }
+    }
+
+    private String outcome(String outcome) {
+        registry.counter("photo_sync_photos", "outcome", outcome).increment();
+        return outcome;
+    }
+}

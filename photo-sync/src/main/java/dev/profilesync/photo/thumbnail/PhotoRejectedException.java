@@ -1,0 +1,22 @@
+package dev.profilesync.photo.thumbnail;
+
+/** An image that will never make thumbnails, whatever is retried; {@link #reason()} is the metric label. */
+public class PhotoRejectedException extends Exception {
+
+    private final String reason;
+
+    public PhotoRejectedException(String reason, String message) {
+        super(message);
+        this.reason = reason;
+    }
+
+    public PhotoRejectedException(String reason, String message, Throwable cause) {
+        super(message, cause);
+        this.reason = reason;
+    }
+
+    /** {@code empty}, {@code too-large}, {@code not-an-image}, {@code too-many-pixels}, {@code aspect-ratio} or {@code corrupt}. */
+    public String reason() {
+        return reason;
+    }
+}
