@@ -38,7 +38,7 @@ import tools.jackson.databind.json.JsonMapper;
 class DashboardAndAlertQueriesIT {
 
     static final Path DASHBOARD = Path.of("../grafana/dashboards/profile-sync.json");
-    private static final Pattern METRIC = Pattern.compile("\\b(profile_sync_[a-z_]+)\\b");
+    private static final Pattern METRIC = Pattern.compile("\\b((?:profile_sync|photo_sync)_[a-z_]+)\\b");
 
     @TempDir
     static Path dir;
@@ -49,10 +49,10 @@ class DashboardAndAlertQueriesIT {
     @BeforeAll
     static void start() throws Exception {
         PrometheusServer.binary("prometheus");
-        LocalSettings settings = FreePorts.settings(dir.resolve("data"), null);
+        LocalSettings settings = FreePorts.settings(dir.resolve("data"), null).withSimulator(100, 2);
         system = LocalSystem.start(settings);
         prometheus = PrometheusServer.start(dir, FreePorts.settings(dir, null).kafkaPort(),
-                List.of(settings.ingestPort(), settings.applierPort()));
+                List.of(settings.ingestPort(), settings.applierPort(), settings.photoPort()));
         await().atMost(Duration.ofSeconds(30)).until(prometheus::ready);
         makeTraffic(settings);
     }
@@ -138,5 +138,23 @@ class DashboardAndAlertQueriesIT {
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> client.metric(settings.applierPort(),
                 "profile_sync_dead_letters_total").size() > 0);
+        // a photo that cannot make thumbnails
+        String user = system.simulator().tenant().user(1).get("id").toString();
+        system.simulator().tenant().changePhoto(user, "not an image".getBytes(StandardCharsets.UTF_8));
+        java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                "http://127.0.0.1:" + settings.ingestPort() + "/api/v1/users/" + user + "/photo:sync"))
+                .header("X-Api-Key", settings.apiKey()).POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+                .build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+        await().atMost(Duration.ofSeconds(60)).until(() -> client.metric(settings.photoPort(),
+                "photo_sync_rejected_total").size() > 0);
+        // Graph unavailable for a while: a failed round, counted by status
+        system.simulator().faults(new dev.profilesync.simulator.Faults(0, 1, 0, 0, 1));
+        try {
+            system.simulator().tenant().hire();
+            await().atMost(Duration.ofSeconds(60)).until(() -> client.metric(settings.ingestPort(),
+                    "profile_sync_graph_errors_total").keySet().stream().anyMatch(k -> k.contains("503")));
+        } finally {
+            system.simulator().faults(dev.profilesync.simulator.Faults.NONE);
+        }
     }
 }

@@ -39,6 +39,7 @@ class KubernetesManifestsTest {
         List<HasMetadata> resources = resources();
         assertDeployment(resources, "change-ingest", "change-ingest.yml", 8081);
         assertDeployment(resources, "profile-applier", "profile-applier.yml", 8082);
+        assertDeployment(resources, "photo-sync", "photo-sync.yml", 8083);
     }
 
     @Test
@@ -63,6 +64,7 @@ class KubernetesManifestsTest {
     void everyConfigMapEntryIsASettingOfAService() throws IOException {
         Set<String> known = new HashSet<>(settingsOf("change-ingest.yml"));
         known.addAll(settingsOf("profile-applier.yml"));
+        known.addAll(settingsOf("photo-sync.yml"));
         ConfigMap config = find(resources(), ConfigMap.class, "profile-sync");
         config.getData().keySet().forEach(name -> assertThat(bindsToAKnownSetting(name, known)).as(name).isTrue());
     }
