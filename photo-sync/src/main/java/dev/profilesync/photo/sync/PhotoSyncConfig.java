@@ -1,9 +1,5 @@
 package dev.profilesync.photo.sync;
 
-import java.nio.charset.StandardCharsets;
-
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.KafkaAdmin;
@@ -14,7 +10,7 @@ import org.springframework.util.backoff.ExponentialBackOff;
 
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 
-import dev.profilesync.events.InvalidEventException;
+import dev.profilesync.events.DeadLetters;
 import dev.profilesync.events.Topics;
 import dev.profilesync.graph.GraphClients;
 import dev.profilesync.photo.PhotoSyncProperties;
@@ -63,14 +59,8 @@ class PhotoSyncConfig {
     @Bean
     DeadLetterPublishingRecoverer deadLetterRecoverer(KafkaOperations<Object, Object> template) {
         DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(template,
-                (record, exception) -> new TopicPartition(Topics.deadLetterOf(record.topic()), -1));
-        recoverer.setHeadersFunction((record, exception) -> {
-            RecordHeaders headers = new RecordHeaders();
-            Throwable cause = exception.getCause() != null ? exception.getCause() : exception;
-            String reason = cause instanceof InvalidEventException invalid ? invalid.reason() : "unprocessable";
-            headers.add("profile-sync-reason", reason.getBytes(StandardCharsets.UTF_8));
-            return headers;
-        });
+                (record, exception) -> DeadLetters.destinationOf(record));
+        recoverer.setHeadersFunction((record, exception) -> DeadLetters.reasonHeaders(exception));
         return recoverer;
     }
 }

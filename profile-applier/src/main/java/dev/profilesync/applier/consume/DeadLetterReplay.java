@@ -29,6 +29,7 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.stereotype.Component;
 
+import dev.profilesync.events.DeadLetters;
 import dev.profilesync.events.Topics;
 
 /**
@@ -107,7 +108,7 @@ class DeadLetterReplay {
         RecordHeaders headers = new RecordHeaders();
         for (Header header : record.headers()) {
             if (!header.key().startsWith("kafka_dlt-")
-                    && !header.key().equals(KafkaConsumerConfig.REASON_HEADER)) {
+                    && !header.key().equals(DeadLetters.REASON_HEADER)) {
                 headers.add(header);
             }
         }

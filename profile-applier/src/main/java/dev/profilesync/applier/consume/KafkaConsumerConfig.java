@@ -1,9 +1,5 @@
 package dev.profilesync.applier.consume;
 
-import java.nio.charset.StandardCharsets;
-
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.KafkaAdmin;
@@ -13,7 +9,7 @@ import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.util.backoff.ExponentialBackOff;
 
 import dev.profilesync.applier.ApplierProperties;
-import dev.profilesync.events.InvalidEventException;
+import dev.profilesync.events.DeadLetters;
 import dev.profilesync.events.Topics;
 
 /**
@@ -24,9 +20,6 @@ import dev.profilesync.events.Topics;
  */
 @Configuration(proxyBeanMethods = false)
 class KafkaConsumerConfig {
-
-    /** Header naming why a record was dead-lettered, e.g. {@code unknown-type}. */
-    static final String REASON_HEADER = "profile-sync-reason";
 
     @Bean
     KafkaAdmin.NewTopics applierTopics(ApplierProperties properties) {
@@ -47,14 +40,8 @@ class KafkaConsumerConfig {
     @Bean
     DeadLetterPublishingRecoverer deadLetterRecoverer(KafkaOperations<Object, Object> template) {
         DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(template,
-                (record, exception) -> new TopicPartition(Topics.deadLetterOf(record.topic()), -1));
-        recoverer.setHeadersFunction((record, exception) -> {
-            RecordHeaders headers = new RecordHeaders();
-            Throwable cause = exception.getCause() != null ? exception.getCause() : exception;
-            String reason = cause instanceof InvalidEventException invalid ? invalid.reason() : "unprocessable";
-            headers.add(REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
-            return headers;
-        });
+                (record, exception) -> DeadLetters.destinationOf(record));
+        recoverer.setHeadersFunction((record, exception) -> DeadLetters.reasonHeaders(exception));
         return recoverer;
     }
 }
