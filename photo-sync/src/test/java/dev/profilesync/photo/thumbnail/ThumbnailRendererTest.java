@@ -57,6 +57,27 @@ class ThumbnailRendererTest {
     }
 
     @Test
+    void decodesAFourChannelCmykJpegThatTheJdkReaderRefuses() throws Exception {
+        // a four-channel JPEG: the JDK's own reader throws "Unsupported Image Type"; TwelveMonkeys decodes it
+        java.awt.image.WritableRaster raster = java.awt.image.Raster.createInterleavedRaster(
+                java.awt.image.DataBuffer.TYPE_BYTE, 64, 64, 4, null);
+        for (int y = 0; y < 64; y++) {
+            for (int x = 0; x < 64; x++) {
+                raster.setPixel(x, y, new int[] {0, 255, 255, 255});
+            }
+        }
+        javax.imageio.ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (javax.imageio.stream.MemoryCacheImageOutputStream out =
+                new javax.imageio.stream.MemoryCacheImageOutputStream(bytes)) {
+            writer.setOutput(out);
+            writer.write(null, new javax.imageio.IIOImage(raster, null, null), writer.getDefaultWriteParam());
+        }
+        assertThat(renderer.render(bytes.toByteArray(), SIZES)).hasSize(3)
+                .allSatisfy(thumbnail -> assertThat(decode(thumbnail.jpeg()).getWidth()).isEqualTo(thumbnail.side()));
+    }
+
+    @Test
     void scalesDownSmoothlyWithoutAliasing() throws Exception {
         // a 1-pixel checkerboard averages to mid grey when scaled well; nearest-neighbour keeps black or white
         BufferedImage board = new BufferedImage(1024, 1024, BufferedImage.TYPE_INT_RGB);
