@@ -71,7 +71,8 @@ public final class GraphBench {
         double total = window.lastEntry().getValue();
         return String.format(Locale.ROOT, "Steady state, 1,000 changes/s made in the tenant for 60 s (%,.0f changes "
                 + "applied): source-to-store delay **p50 ≤ %s s, p99 ≤ %s s** (upper bounds of the histogram "
-                + "buckets; the delay includes the wait for the change notification and the delta round).%n", total,
+                + "buckets; the clock starts when change-ingest reads the change from Graph, so the notification and "
+                + "the start of the round come on top).%n", total,
                 quantile(window, total, 0.5), quantile(window, total, 0.99));
     }
 

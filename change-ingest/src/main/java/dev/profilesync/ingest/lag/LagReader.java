@@ -69,8 +69,13 @@ final class LagReader {
                 readings.put(partition, new Reading(PartitionLag.CAUGHT_UP, end - from));
             }
         }
-        timestamps(pendingFrom).forEach((partition, timestamp) -> readings.put(partition,
-                new Reading(timestamp, readings.get(partition).pendingRecords())));
+        Map<TopicPartition, Long> oldest = timestamps(pendingFrom);
+        for (TopicPartition partition : pendingFrom.keySet()) {
+            Long timestamp = oldest.get(partition);
+            // nothing but transaction markers after the committed offset: caught up
+            readings.put(partition, timestamp == null ? new Reading(PartitionLag.CAUGHT_UP, 0)
+                    : new Reading(timestamp, readings.get(partition).pendingRecords()));
+        }
         return readings;
     }
 
