@@ -30,6 +30,8 @@ final class LagReader {
     }
 
     private static final long TIMEOUT_SECONDS = 10;
+    /** Nothing but transaction markers after the committed offset: the group is caught up. */
+    private static final long ONLY_MARKERS = Long.MIN_VALUE;
 
     private final Admin admin;
     private final Consumer<byte[], byte[]> fetcher;
@@ -72,14 +74,19 @@ final class LagReader {
         Map<TopicPartition, Long> oldest = timestamps(pendingFrom);
         for (TopicPartition partition : pendingFrom.keySet()) {
             Long timestamp = oldest.get(partition);
-            // nothing but transaction markers after the committed offset: caught up
-            readings.put(partition, timestamp == null ? new Reading(PartitionLag.CAUGHT_UP, 0)
+            if (timestamp == null) {
+                continue; // not fetched in time: records known, age not
+            }
+            readings.put(partition, timestamp == ONLY_MARKERS ? new Reading(PartitionLag.CAUGHT_UP, 0)
                     : new Reading(timestamp, readings.get(partition).pendingRecords()));
         }
         return readings;
     }
 
-    /** The timestamp of the first record at or after each offset; absent when only transaction markers remain. */
+    /**
+     * The timestamp of the first record at or after each offset, {@link #ONLY_MARKERS} when only transaction markers
+     * remain, absent when it could not be fetched in time.
+     */
     private Map<TopicPartition, Long> timestamps(Map<TopicPartition, Long> offsets) {
         Map<TopicPartition, Long> found = new HashMap<>();
         List<TopicPartition> toFetch = new ArrayList<>();
@@ -107,7 +114,12 @@ final class LagReader {
                     fetcher.pause(List.of(partition));
                 }
             }
-            missing.removeIf(this::onlyMarkersLeft);
+            for (TopicPartition partition : List.copyOf(missing)) {
+                if (onlyMarkersLeft(partition)) {
+                    missing.remove(partition);
+                    found.put(partition, ONLY_MARKERS);
+                }
+            }
         }
         fetcher.unsubscribe();
         return found;
