@@ -57,7 +57,8 @@ final class BatchMerger {
             }
         }
         if (accepted) {
-            pending.markPresent(true, version);
+            // only directory sources decide whether a user exists; the others may create, never resurrect
+            pending.markPresent(true, ownership.mayDelete(changed.source()) ? version : Version.WEAKEST);
             pending.observed(version, changed.source());
         }
     }

@@ -10,6 +10,12 @@ import java.time.temporal.ChronoUnit;
  */
 record Version(long observedMicros, String eventId) implements Comparable<Version> {
 
+    /**
+     * Lower than any real write: presence written by a source that cannot delete users (self-service, photo-sync) is
+     * written at this version, so it creates a profile that does not exist yet but never undoes a deletion.
+     */
+    static final Version WEAKEST = new Version(Long.MIN_VALUE, "");
+
     static Version of(Instant observedAt, String eventId) {
         return new Version(ChronoUnit.MICROS.between(Instant.EPOCH, observedAt), eventId);
     }
