@@ -14,6 +14,9 @@ import java.util.Set;
  */
 final class DeltaQuery {
 
+    /** Marks a select set that asks for the manager relationship ({@code $expand=manager}). */
+    private static final String MANAGER = "$expand=manager";
+
     private final Tenant tenant;
     private final int pageSize;
     private final long tokenTtlMillis;
@@ -33,6 +36,13 @@ final class DeltaQuery {
 
     Reply page(Map<String, String> query, String baseUrl) {
         Set<String> select = select(query.get("$select"));
+        boolean expandManager = query.getOrDefault("$expand", "").contains("manager");
+        if (expandManager) {
+            select = select == null ? null : new java.util.LinkedHashSet<>(select);
+            if (select != null) {
+                select.add(MANAGER);
+            }
+        }
         String skip = query.get("$skiptoken");
         String delta = query.get("$deltatoken");
         long now = System.currentTimeMillis();
@@ -138,7 +148,12 @@ final class DeltaQuery {
 
     private static String link(String baseUrl, String token, Set<String> select) {
         String link = baseUrl + "/v1.0/users/delta()?" + token;
-        return select == null ? link : link + "&$select=" + String.join(",", select);
+        if (select == null) {
+            return link;
+        }
+        List<String> properties = select.stream().filter(p -> !p.equals(MANAGER)).toList();
+        return link + "&$select=" + String.join(",", properties)
+                + (select.contains(MANAGER) ? "&$expand=manager($select=id)" : "");
     }
 
     private static Map<String, Object> selected(Map<String, Object> user, Set<String> select) {
@@ -148,10 +163,13 @@ final class DeltaQuery {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", user.get("id"));
         select.forEach(property -> {
-            if (user.containsKey(property)) {
+            if (user.containsKey(property) && !property.equals("managerId")) {
                 out.put(property, user.get(property));
             }
         });
+        if (select.contains(MANAGER) && user.get("managerId") != null) {
+            out.put("manager", Map.of("@odata.type", "#microsoft.graph.user", "id", user.get("managerId")));
+        }
         return out;
     }
 

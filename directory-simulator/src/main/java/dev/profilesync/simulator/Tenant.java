@@ -78,9 +78,15 @@ public final class Tenant {
         return people.id(index);
     }
 
-    /** Current attributes of a present user. */
+    /** The manager of a user: every user but the first reports to the user at a tenth of its index. */
+    synchronized Optional<String> managerOf(int index) {
+        return index == 0 ? Optional.empty() : Optional.of(people.id(index / 10));
+    }
+
+    /** Current attributes of a present user; {@code managerId} stands for the manager relationship. */
     public synchronized Map<String, Object> user(int index) {
         Map<String, Object> user = people.user(index);
+        managerOf(index).ifPresent(manager -> user.put("managerId", manager));
         Map<String, Object> changes = overrides.get(index);
         if (changes != null) {
             user.putAll(changes);

@@ -89,7 +89,10 @@ final class DeltaSync {
         int users = 0;
         int pages = 0;
         JsonNode page = fetch(full
-                ? graph.users().delta().toGetRequestInformation(c -> c.queryParameters.select = GraphUsers.select())
+                ? graph.users().delta().toGetRequestInformation(c -> {
+                    c.queryParameters.select = GraphUsers.select();
+                    c.queryParameters.expand = new String[] {"manager($select=id)"};
+                })
                 : graph.users().delta().withUrl(link).toGetRequestInformation());
         while (true) {
             pages++;

@@ -18,7 +18,8 @@ import dev.profilesync.events.UserEvent;
 
 /**
  * Turns a user of a Graph delta page into a contract event. A delta page carries only the properties that changed
- * (plus the id), and a property sent as null was cleared. The SDK's typed model cannot tell a null property from an
+ * (plus the id), and a property sent as null was cleared; the manager comes with {@code $expand=manager} as an
+ * object whose id becomes {@code managerId}. The SDK's typed model cannot tell a null property from an
  * absent one, so pages are read as JSON (through the SDK's request adapter, with its authentication and retries).
  * {@code @removed} becomes a deletion.
  */
@@ -56,6 +57,11 @@ final class GraphUsers {
             if (value != null) {
                 fields.put(field, normalised(field, value));
             }
+        }
+        JsonNode manager = user.get("manager");
+        if (manager != null) {
+            fields.put(ProfileField.MANAGER_ID, manager.isNull() ? null
+                    : Identifiers.userId(manager.path("id").asString(null)).orElse(null));
         }
         if (fields.isEmpty()) {
             return Optional.empty();

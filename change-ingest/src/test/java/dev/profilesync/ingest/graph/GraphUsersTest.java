@@ -35,6 +35,14 @@ class GraphUsersTest {
     }
 
     @Test
+    void theExpandedManagerBecomesTheManagerId() {
+        String manager = "1d2a3b4c-0000-4000-8000-00000000abcd";
+        UserChanged changed = (UserChanged) GraphUsers.toEvent(parse("{\"id\":\"" + ID + "\",\"manager\":{"
+                + "\"@odata.type\":\"#microsoft.graph.user\",\"id\":\"" + manager + "\"}}"), NOW).orElseThrow();
+        assertThat(changed.fields()).containsEntry(ProfileField.MANAGER_ID, manager);
+    }
+
+    @Test
     void removedBecomesADeletion() {
         JsonNode user = parse("{\"id\":\"" + ID + "\",\"@removed\":{\"reason\":\"deleted\"}}");
         assertThat(GraphUsers.toEvent(user, NOW)).containsInstanceOf(UserDeleted.class);

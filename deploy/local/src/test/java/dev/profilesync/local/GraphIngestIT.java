@@ -38,7 +38,7 @@ import tools.jackson.databind.JsonNode;
 class GraphIngestIT {
 
     private static final List<String> ATTRIBUTES = List.of("displayName", "mail", "jobTitle", "department",
-            "officeLocation", "mobilePhone");
+            "officeLocation", "mobilePhone", "managerId");
     private static final Duration PATIENCE = Duration.ofSeconds(90);
 
     @TempDir
