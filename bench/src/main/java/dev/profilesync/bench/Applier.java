@@ -1,6 +1,12 @@
 package dev.profilesync.bench;
 
+import java.util.Collection;
+import java.util.Map;
+
+import org.apache.kafka.common.TopicPartition;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.listener.MessageListenerContainer;
 
 import dev.profilesync.applier.ProfileApplierApplication;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,10 +25,47 @@ final class Applier {
                 "--spring.datasource.url=" + jdbcUrl,
                 "--spring.datasource.hikari.maximum-pool-size=" + (consumers + 1),
                 "--profile-sync.applier.consumers=" + consumers,
-                "--profile-sync.applier.topics.partitions=" + partitions)) {
+                "--profile-sync.applier.topics.partitions=" + partitions,
+                "--spring.kafka.listener.auto-startup=false")) {
             MeterRegistry registry = context.getBean(MeterRegistry.class);
+            MessageListenerContainer container = context.getBean(KafkaListenerEndpointRegistry.class)
+                    .getListenerContainer("profile-applier");
+            // measure the steady state: hold the consumers until the group has settled with every partition assigned,
+            // so that the join and the cooperative rebalance rounds are not counted as throughput
+            container.pause();
+            container.start();
+            awaitSettled(container, partitions, consumers);
+            container.resume();
             return Throughput.measure(() -> (long) registry.find("profile_sync_applier_changes_applied").counters()
                     .stream().mapToDouble(c -> c.count()).sum(), expected);
         }
+    }
+
+    /** Waits until each consumer has partitions, all partitions are assigned, and that has held for a second. */
+    private static void awaitSettled(MessageListenerContainer container, int partitions, int consumers)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Throughput.LIMIT.toNanos();
+        Map<String, java.util.Set<TopicPartition>> stable = null;
+        long stableSince = 0;
+        while (System.nanoTime() < deadline) {
+            Map<String, java.util.Set<TopicPartition>> now = new java.util.HashMap<>();
+            Map<String, Collection<TopicPartition>> live = container.getAssignmentsByClientId();
+            if (live != null) {
+                live.forEach((client, assigned) -> now.put(client, java.util.Set.copyOf(assigned)));
+            }
+            boolean complete = now.size() == consumers
+                    && now.values().stream().allMatch(assigned -> !assigned.isEmpty())
+                    && now.values().stream().mapToInt(Collection::size).sum() == partitions;
+            if (!complete) {
+                stable = null;
+            } else if (!now.equals(stable)) {
+                stable = now;
+                stableSince = System.nanoTime();
+            } else if (System.nanoTime() - stableSince > 1_000_000_000L) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("the consumer group did not settle: " + container.getAssignmentsByClientId());
     }
 }

@@ -15,6 +15,7 @@ final class BenchDatabase implements AutoCloseable {
 
     BenchDatabase() throws SQLException {
         execute("CREATE SCHEMA " + schema);
+        Quiet.settle();
     }
 
     String url() {
@@ -26,7 +27,7 @@ final class BenchDatabase implements AutoCloseable {
         execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
     }
 
-    private static void execute(String sql) throws SQLException {
+    static void execute(String sql) throws SQLException {
         try (Connection connection = DriverManager.getConnection(SERVER, "postgres", "");
                 Statement statement = connection.createStatement()) {
             statement.execute(sql);

@@ -28,6 +28,7 @@ public final class BenchMain {
         }
         Map<String, String> options = new HashMap<>(Map.of("changes", "200000", "users", "50000", "peer-changes",
                 "20000", "partitions", "1,2,4,8,12", "max-consumers", "4", "out", "bench/results"));
+        options.put("repeat", "3");
         for (String arg : args) {
             options.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
         }
@@ -39,39 +40,72 @@ public final class BenchMain {
                 .toList();
         List<UserChanged> set = ChangeSet.generate(changes, users, 42);
         List<UserChanged> peerSet = set.subList(0, peerChanges);
+        int repeat = Integer.parseInt(options.get("repeat"));
         List<Result> results = new ArrayList<>();
+
+        // warm-up, not reported: both paths run once so that neither is measured with cold JIT-compiled code
+        List<UserChanged> warmUp = set.subList(0, Math.min(set.size(), 40_000));
+        ceiling(warmUp, 2);
+        applier(warmUp, 2, 2);
 
         for (int partitions : partitionCounts) {
             int consumers = Math.min(partitions, maxConsumers);
-            double ceiling;
-            try (BenchDatabase db = new BenchDatabase()) {
-                ceiling = StoreCeiling.run(db.url(), set, consumers);
+            List<Double> ceilings = new ArrayList<>();
+            List<Double> appliers = new ArrayList<>();
+            for (int run = 0; run < repeat; run++) {
+                ceilings.add(ceiling(set, consumers));
+                appliers.add(applier(set, partitions, consumers));
+                System.out.printf("partitions=%d consumers=%d run=%d ceiling=%.0f/s applier=%.0f/s (%.0f%%)%n",
+                        partitions, consumers, run + 1, ceilings.get(run), appliers.get(run),
+                        100 * appliers.get(run) / ceilings.get(run));
             }
-            double ours;
-            try (BenchDatabase db = new BenchDatabase(); BenchKafka kafka = new BenchKafka(partitions, set)) {
-                ours = Applier.run(kafka.bootstrapServers(), db.url(), partitions, consumers, changes);
-            }
-            results.add(new Result(partitions, consumers, ceiling, ours));
-            System.out.printf("partitions=%d consumers=%d ceiling=%.0f/s applier=%.0f/s (%.0f%%)%n", partitions,
-                    consumers, ceiling, ours, 100 * ours / ceiling);
+            results.add(new Result(partitions, consumers, median(ceilings), median(appliers), ceilings, appliers));
         }
         int peerConsumers = Math.min(partitionCounts.get(partitionCounts.size() - 1), maxConsumers);
-        double peer;
-        try (BenchDatabase db = new BenchDatabase();
-                BenchKafka kafka = new BenchKafka(partitionCounts.get(partitionCounts.size() - 1), peerSet)) {
-            peer = PerRecordPeer.run(kafka.bootstrapServers(), db.url(), peerConsumers, peerChanges);
+        int peerPartitions = partitionCounts.get(partitionCounts.size() - 1);
+        peer(peerSet.subList(0, Math.min(peerSet.size(), 4_000)), peerPartitions, peerConsumers); // warm-up
+        List<Double> peers = new ArrayList<>();
+        for (int run = 0; run < repeat; run++) {
+            peers.add(peer(peerSet, peerPartitions, peerConsumers));
+            System.out.printf("per-record peer run=%d: %.0f/s%n", run + 1, peers.get(run));
         }
+        double peer = median(peers);
         System.out.printf("per-record peer: %.0f/s%n", peer);
 
         Path out = Path.of(options.get("out"));
         Files.createDirectories(out);
-        Files.writeString(out.resolve("applier.md"), Report.markdown(results, peer, peerConsumers, changes, users,
+        Files.writeString(out.resolve("applier.md"), Report.markdown(results, peer, peers, peerConsumers, changes, users,
                 peerChanges));
         Files.writeString(out.resolve("applier.svg"), Report.svg(results, peer));
-        System.out.println(Report.markdown(results, peer, peerConsumers, changes, users, peerChanges));
+        System.out.println(Report.markdown(results, peer, peers, peerConsumers, changes, users, peerChanges));
     }
 
-    /** One partition count's figures, in changes per second. */
-    record Result(int partitions, int consumers, double ceiling, double applier) {
+    private static double ceiling(List<UserChanged> set, int connections) throws Exception {
+        try (BenchDatabase db = new BenchDatabase()) {
+            return StoreCeiling.run(db.url(), set, connections);
+        }
+    }
+
+    private static double applier(List<UserChanged> set, int partitions, int consumers) throws Exception {
+        try (BenchDatabase db = new BenchDatabase(); BenchKafka kafka = new BenchKafka(partitions, set)) {
+            return Applier.run(kafka.bootstrapServers(), db.url(), partitions, consumers, set.size());
+        }
+    }
+
+    private static double peer(List<UserChanged> set, int partitions, int consumers) throws Exception {
+        try (BenchDatabase db = new BenchDatabase(); BenchKafka kafka = new BenchKafka(partitions, set)) {
+            return PerRecordPeer.run(kafka.bootstrapServers(), db.url(), consumers, set.size());
+        }
+    }
+
+    static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    /** One partition count's figures, in changes per second: medians and every run. */
+    record Result(int partitions, int consumers, double ceiling, double applier, List<Double> ceilings,
+            List<Double> appliers) {
     }
 }

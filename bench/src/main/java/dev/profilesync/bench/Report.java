@@ -9,22 +9,34 @@ final class Report {
     private Report() {
     }
 
-    static String markdown(List<BenchMain.Result> results, double peer, int peerConsumers, int changes, int users,
-            int peerChanges) {
+    static String markdown(List<BenchMain.Result> results, double peer, List<Double> peers, int peerConsumers,
+            int changes, int users, int peerChanges) {
+        int runs = results.isEmpty() ? 0 : results.get(0).appliers().size();
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "Applier throughput, %,d changes over %,d users, PostgreSQL on "
-                + "127.0.0.1, one KRaft broker in the same JVM, %d cores (%s).%n%n", changes, users,
-                Runtime.getRuntime().availableProcessors(), java.time.LocalDate.now()));
+                + "127.0.0.1, one KRaft broker in the same JVM, %d cores (%s). Medians of %d runs after a warm-up; "
+                + "the last column shows every run.%n%n", changes, users,
+                Runtime.getRuntime().availableProcessors(), java.time.LocalDate.now(), runs));
         md.append("| partitions | consumer threads | ceiling: store alone, same SQL and connections (changes/s) "
-                + "| applier (changes/s) | applier / ceiling | applier / peer |\n");
-        md.append("|---:|---:|---:|---:|---:|---:|\n");
+                + "| applier (changes/s) | applier / ceiling | applier / peer | applier / ceiling, each run |\n");
+        md.append("|---:|---:|---:|---:|---:|---:|---:|\n");
         for (BenchMain.Result r : results) {
-            md.append(String.format(Locale.ROOT, "| %d | %d | %,.0f | %,.0f | %.0f %% | %.1f× |%n", r.partitions(),
-                    r.consumers(), r.ceiling(), r.applier(), 100 * r.applier() / r.ceiling(), r.applier() / peer));
+            StringBuilder each = new StringBuilder();
+            for (int i = 0; i < r.appliers().size(); i++) {
+                each.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.0f %%",
+                        100 * r.appliers().get(i) / r.ceilings().get(i)));
+            }
+            md.append(String.format(Locale.ROOT, "| %d | %d | %,.0f | %,.0f | %.0f %% | %.1f× | %s |%n",
+                    r.partitions(), r.consumers(), r.ceiling(), r.applier(), 100 * r.applier() / r.ceiling(),
+                    r.applier() / peer, each));
+        }
+        StringBuilder peerRuns = new StringBuilder();
+        for (double p : peers) {
+            peerRuns.append(peerRuns.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%,.0f", p));
         }
         md.append(String.format(Locale.ROOT, "%nPeer: a textbook per-record `@KafkaListener`-style container saving "
                 + "one row per record (auto-commit upsert, default batch ack mode), %d threads, %,d changes: **%,.0f "
-                + "changes/s**.%n", peerConsumers, peerChanges, peer));
+                + "changes/s** (median; runs: %s).%n", peerConsumers, peerChanges, peer, peerRuns));
         return md.toString();
     }
 

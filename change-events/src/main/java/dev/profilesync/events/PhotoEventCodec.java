@@ -2,7 +2,6 @@ package dev.profilesync.events;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -66,7 +65,7 @@ public final class PhotoEventCodec {
         Instant observedAt;
         String time = header(headers, CloudEventHeaders.TIME);
         try {
-            observedAt = time == null ? Instant.ofEpochMilli(recordTimestamp) : OffsetDateTime.parse(time).toInstant();
+            observedAt = time == null ? Instant.ofEpochMilli(recordTimestamp) : Rfc3339.parse(time);
         } catch (DateTimeParseException e) {
             throw new InvalidEventException("invalid-time", "ce_time is not an RFC 3339 timestamp: " + time);
         }

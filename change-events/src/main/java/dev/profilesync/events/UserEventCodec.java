@@ -2,7 +2,6 @@ package dev.profilesync.events;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,30 +67,31 @@ public final class UserEventCodec {
             throw new InvalidEventException("oversized",
                     "record value has " + value.length + " bytes, more than " + MAX_VALUE_BYTES);
         }
-        String specVersion = required(headers, CloudEventHeaders.SPEC_VERSION);
+        Attributes attributes = new Attributes(headers);
+        String specVersion = required(attributes.specVersion, CloudEventHeaders.SPEC_VERSION);
         if (!CloudEventHeaders.SPEC_VERSION_1_0.equals(specVersion)) {
             throw new InvalidEventException("unsupported-specversion", "ce_specversion must be 1.0, was " + specVersion);
         }
-        String id = required(headers, CloudEventHeaders.ID);
+        String id = required(attributes.id, CloudEventHeaders.ID);
         if (!Identifiers.isEventId(id)) {
             throw new InvalidEventException("invalid-id", "ce_id must be 1-128 characters of [A-Za-z0-9._:-]");
         }
-        String source = required(headers, CloudEventHeaders.SOURCE);
+        String source = required(attributes.source, CloudEventHeaders.SOURCE);
         if (!Identifiers.isSource(source)) {
             throw new InvalidEventException("invalid-source", "ce_source is not an acceptable source name: " + source);
         }
-        String subject = required(headers, CloudEventHeaders.SUBJECT);
+        String subject = required(attributes.subject, CloudEventHeaders.SUBJECT);
         String userId = Identifiers.userId(subject).orElseThrow(() -> new InvalidEventException("invalid-subject",
                 "ce_subject must be the user's directory object id (a GUID), was " + subject));
         if (key != null && !userId.equalsIgnoreCase(key)) {
             throw new InvalidEventException("key-mismatch", "record key " + key + " is not the subject " + subject);
         }
-        String contentType = header(headers, CloudEventHeaders.CONTENT_TYPE);
+        String contentType = attributes.contentType;
         if (contentType != null && !contentType.startsWith(JSON)) {
             throw new InvalidEventException("unsupported-content-type", "content-type must be application/json");
         }
-        Instant observedAt = observedAt(header(headers, CloudEventHeaders.TIME), recordTimestamp);
-        String type = required(headers, CloudEventHeaders.TYPE);
+        Instant observedAt = observedAt(attributes.time, recordTimestamp);
+        String type = required(attributes.type, CloudEventHeaders.TYPE);
         return switch (type) {
             case TYPE_CHANGED -> new UserChanged(id, userId, source, observedAt, fieldsOf(value));
             case TYPE_DELETED -> new UserDeleted(id, userId, source, observedAt);
@@ -125,6 +125,10 @@ public final class UserEventCodec {
         if (value == null || value.length == 0) {
             throw new InvalidEventException("schema-invalid", "a user change needs a body with fields");
         }
+        Map<ProfileField, Object> valid = FieldsFastPath.read(MAPPER, value);
+        if (valid != null) {
+            return valid;
+        }
         JsonNode data;
         try {
             data = MAPPER.readTree(value);
@@ -153,23 +157,46 @@ public final class UserEventCodec {
             return Instant.ofEpochMilli(recordTimestamp);
         }
         try {
-            return OffsetDateTime.parse(time).toInstant();
+            return Rfc3339.parse(time);
         } catch (DateTimeParseException e) {
             throw new InvalidEventException("invalid-time", "ce_time is not an RFC 3339 timestamp: " + time);
         }
     }
 
-    private static String required(Headers headers, String name) {
-        String value = header(headers, name);
+    private static String required(String value, String name) {
         if (value == null || value.isEmpty()) {
             throw new InvalidEventException("missing-header", "header " + name + " is required");
         }
         return value;
     }
 
-    private static String header(Headers headers, String name) {
-        Header header = headers.lastHeader(name);
-        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    /** The CloudEvents attributes of a record, read in one pass over its headers; the last of a repeated one wins. */
+    private static final class Attributes {
+        private String specVersion;
+        private String id;
+        private String source;
+        private String type;
+        private String subject;
+        private String time;
+        private String contentType;
+
+        Attributes(Headers headers) {
+            for (Header header : headers) {
+                String value = header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+                switch (header.key()) {
+                    case CloudEventHeaders.SPEC_VERSION -> specVersion = value;
+                    case CloudEventHeaders.ID -> id = value;
+                    case CloudEventHeaders.SOURCE -> source = value;
+                    case CloudEventHeaders.TYPE -> type = value;
+                    case CloudEventHeaders.SUBJECT -> subject = value;
+                    case CloudEventHeaders.TIME -> time = value;
+                    case CloudEventHeaders.CONTENT_TYPE -> contentType = value;
+                    default -> {
+                        // other headers (tracing, dead-letter history) are not part of the event
+                    }
+                }
+            }
+        }
     }
 
     private static void put(Headers headers, String name, String value) {

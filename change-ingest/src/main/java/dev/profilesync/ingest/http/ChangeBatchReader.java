@@ -2,7 +2,6 @@ package dev.profilesync.ingest.http;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +15,7 @@ import org.springframework.http.HttpStatus;
 import dev.profilesync.events.ChangedFields;
 import dev.profilesync.events.Identifiers;
 import dev.profilesync.events.ProfileField;
+import dev.profilesync.events.Rfc3339;
 import dev.profilesync.events.UserChanged;
 import dev.profilesync.events.UserDeleted;
 import dev.profilesync.events.UserEvent;
@@ -173,7 +173,7 @@ final class ChangeBatchReader {
         }
         try {
             if (node.isString()) {
-                return OffsetDateTime.parse(node.stringValue()).toInstant();
+                return Rfc3339.parse(node.stringValue());
             }
         } catch (DateTimeParseException e) {
             // reported below

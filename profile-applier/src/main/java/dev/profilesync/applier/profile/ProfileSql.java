@@ -46,12 +46,38 @@ final class ProfileSql {
         return dialect == Dialect.POSTGRESQL ? postgresUpsert() : h2Merge();
     }
 
+    /**
+     * PostgreSQL: the whole batch as one statement with one array parameter per column, unnested into rows. One
+     * parameter per column rather than per cell keeps both the driver and the server from handling tens of thousands
+     * of bind parameters per poll.
+     */
     private static String postgresUpsert() {
         List<String> columns = columns();
-        StringJoiner params = new StringJoiner(", ");
-        columns.forEach(c -> params.add("?"));
-        return "INSERT INTO profile AS p (" + String.join(", ", columns) + ") VALUES (" + params
+        StringJoiner arrays = new StringJoiner(", ");
+        for (String column : columns) {
+            arrays.add("?::" + postgresType(column) + "[]");
+        }
+        return "INSERT INTO profile AS p (" + String.join(", ", columns) + ") SELECT * FROM unnest(" + arrays
                 + ") ON CONFLICT (user_id) DO UPDATE SET " + assignments("excluded");
+    }
+
+    /** The PostgreSQL element type of a column's parameter array. */
+    static String postgresType(String column) {
+        return type(column, "int8", "bool", "timestamptz", "text");
+    }
+
+    /** The SQL type of a column's parameter, spelt as the dialect wants it. */
+    private static String type(String column, String bigint, String bool, String timestamp, String text) {
+        if (column.endsWith("_ts") || column.equals("last_delay_ms")) {
+            return bigint;
+        }
+        if (column.equals("present")) {
+            return bool;
+        }
+        if (column.equals("last_applied_at")) {
+            return timestamp;
+        }
+        return text;
     }
 
     private static String h2Merge() {
@@ -92,16 +118,7 @@ final class ProfileSql {
     }
 
     private static String h2Type(String column) {
-        if (column.endsWith("_ts") || column.equals("last_delay_ms")) {
-            return "BIGINT";
-        }
-        if (column.equals("present")) {
-            return "BOOLEAN";
-        }
-        if (column.equals("last_applied_at")) {
-            return "TIMESTAMP WITH TIME ZONE";
-        }
-        return "VARCHAR";
+        return type(column, "BIGINT", "BOOLEAN", "TIMESTAMP WITH TIME ZONE", "VARCHAR");
     }
 
     private static List<String> registers() {

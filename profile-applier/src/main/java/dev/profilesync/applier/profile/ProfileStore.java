@@ -38,12 +38,14 @@ class ProfileStore {
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
+    private final ProfileSql.Dialect dialect;
     private final String upsert;
 
     ProfileStore(DataSource dataSource, TransactionTemplate transactions) {
         this.jdbc = new JdbcTemplate(dataSource);
         this.transactions = transactions;
-        this.upsert = ProfileSql.upsert(dialectOf(dataSource));
+        this.dialect = dialectOf(dataSource);
+        this.upsert = ProfileSql.upsert(dialect);
     }
 
     /** Writes every pending profile in one transaction; returns when it has committed. */
@@ -52,8 +54,13 @@ class ProfileStore {
             return;
         }
         List<PendingProfile> rows = new ArrayList<>(pending);
-        transactions.executeWithoutResult(status -> jdbc.batchUpdate(upsert, rows, rows.size(),
-                (statement, profile) -> bind(statement, profile, appliedAt)));
+        if (dialect == ProfileSql.Dialect.POSTGRESQL) {
+            // one statement: autocommit is its own transaction, no BEGIN/COMMIT round trips needed
+            jdbc.update(upsert, statement -> bindColumns(statement, rows, appliedAt));
+        } else {
+            transactions.executeWithoutResult(status -> jdbc.batchUpdate(upsert, rows, rows.size(),
+                    (statement, profile) -> bind(statement, profile, appliedAt)));
+        }
     }
 
     Optional<StoredProfile> find(String userId) {
@@ -82,6 +89,63 @@ class ProfileStore {
         args.add(limit);
         args.add(offset);
         return jdbc.query(sql.toString(), (rs, n) -> read(rs), args.toArray());
+    }
+
+    /** PostgreSQL: one array per column, in the order of {@link ProfileSql#columns()}. */
+    private static void bindColumns(PreparedStatement statement, List<PendingProfile> rows, Instant appliedAt)
+            throws SQLException {
+        int n = rows.size();
+        java.sql.Connection connection = statement.getConnection();
+        String[] ids = new String[n];
+        String[] lastEventIds = new String[n];
+        String[] lastSources = new String[n];
+        Long[] lastObserved = new Long[n];
+        Long[] delays = new Long[n];
+        Timestamp[] applied = new Timestamp[n];
+        Timestamp appliedStamp = Timestamp.from(appliedAt);
+        int registers = FIELDS.length + 1;
+        Object[][] values = new Object[registers][];
+        Long[][] stamps = new Long[registers][n];
+        String[][] eventIds = new String[registers][n];
+        values[0] = new Boolean[n];
+        for (int r = 1; r < registers; r++) {
+            values[r] = new String[n];
+        }
+        for (int row = 0; row < n; row++) {
+            PendingProfile profile = rows.get(row);
+            ids[row] = profile.userId();
+            setCell(values, stamps, eventIds, 0, row, profile.presence());
+            for (ProfileField field : FIELDS) {
+                setCell(values, stamps, eventIds, field.ordinal() + 1, row, encoded(profile.field(field)));
+            }
+            Version latest = profile.latest();
+            lastObserved[row] = latest.observedMicros();
+            lastEventIds[row] = latest.eventId();
+            lastSources[row] = profile.latestSource();
+            applied[row] = appliedStamp;
+            delays[row] = Math.max(0, appliedAt.toEpochMilli() - latest.observedAt().toEpochMilli());
+        }
+        int i = 1;
+        statement.setArray(i++, connection.createArrayOf("text", ids));
+        for (int r = 0; r < registers; r++) {
+            statement.setArray(i++, connection.createArrayOf(r == 0 ? "bool" : "text", values[r]));
+            statement.setArray(i++, connection.createArrayOf("int8", stamps[r]));
+            statement.setArray(i++, connection.createArrayOf("text", eventIds[r]));
+        }
+        statement.setArray(i++, connection.createArrayOf("int8", lastObserved));
+        statement.setArray(i++, connection.createArrayOf("text", lastEventIds));
+        statement.setArray(i++, connection.createArrayOf("text", lastSources));
+        statement.setArray(i++, connection.createArrayOf("timestamptz", applied));
+        statement.setArray(i, connection.createArrayOf("int8", delays));
+    }
+
+    private static void setCell(Object[][] values, Long[][] stamps, String[][] eventIds, int register, int row,
+            Register cell) {
+        if (cell != null) {
+            values[register][row] = cell.value();
+            stamps[register][row] = cell.version().observedMicros();
+            eventIds[register][row] = cell.version().eventId();
+        }
     }
 
     private static void bind(PreparedStatement statement, PendingProfile profile, Instant appliedAt)

@@ -1,0 +1,35 @@
+package dev.profilesync.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class Rfc3339Test {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"2026-01-01T00:00:00Z", "2026-11-25T06:10:33.1Z", "2026-11-25T06:10:33.123456Z",
+        "2026-11-25T06:10:33.123456789Z", "2024-02-29T23:59:59.999Z", "1970-01-01T00:00:00.000000001Z",
+        "2026-11-25T06:10:33+02:00", "2026-11-25T06:10:33.5-05:30", "2026-11-25T06:10Z", "0001-01-01T00:00:00Z",
+        // leniencies of the JDK parser, which the fast path leaves to it
+        "2026-01-01t00:00:00Z", "2026-01-01T00:00:00z", "2026-01-01T00:00:00.Z"})
+    void agreesWithTheGeneralParserOnValidTimes(String text) {
+        Instant expected = OffsetDateTime.parse(text).toInstant();
+        assertThat(Rfc3339.parse(text)).isEqualTo(expected);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "2026", "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z", "2023-02-29T00:00:00Z",
+        "2026-01-01T24:00:00Z", "2026-01-01T00:60:00Z", "2026-01-01T00:00:60Z",
+        "2026-01-01T00:00:00.1234567890Z", "2026-01-01T00:00:00", "2026-01-01 00:00:00Z", "2026-0a-01T00:00:00Z", "2026-01-01T00:00:00.12a4Z", "2026-01-01T00:00:00,5Z",
+        "2026-01-01T00:00:00+25:00", "yesterday"})
+    void rejectsWhatTheGeneralParserRejects(String text) {
+        assertThatThrownBy(() -> OffsetDateTime.parse(text)).isInstanceOf(DateTimeParseException.class);
+        assertThatThrownBy(() -> Rfc3339.parse(text)).isInstanceOf(DateTimeParseException.class);
+    }
+}
