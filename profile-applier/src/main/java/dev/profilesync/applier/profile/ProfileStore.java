@@ -54,12 +54,26 @@ class ProfileStore {
             return;
         }
         List<PendingProfile> rows = new ArrayList<>(pending);
+        inTransaction(() -> {
+            upsert(rows, appliedAt);
+            return rows.size();
+        });
+    }
+
+    /** Runs {@code work} in one store transaction on the calling thread. */
+    <T> T inTransaction(java.util.function.Supplier<T> work) {
+        return transactions.execute(status -> work.get());
+    }
+
+    /** Writes the rows (one per user) in the current transaction. */
+    void upsert(List<PendingProfile> rows, Instant appliedAt) {
+        if (rows.isEmpty()) {
+            return;
+        }
         if (dialect == ProfileSql.Dialect.POSTGRESQL) {
-            // one statement: autocommit is its own transaction, no BEGIN/COMMIT round trips needed
             jdbc.update(upsert, statement -> bindColumns(statement, rows, appliedAt));
         } else {
-            transactions.executeWithoutResult(status -> jdbc.batchUpdate(upsert, rows, rows.size(),
-                    (statement, profile) -> bind(statement, profile, appliedAt)));
+            jdbc.batchUpdate(upsert, rows, rows.size(), (statement, profile) -> bind(statement, profile, appliedAt));
         }
     }
 

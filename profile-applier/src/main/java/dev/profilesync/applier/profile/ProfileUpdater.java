@@ -3,12 +3,15 @@ package dev.profilesync.applier.profile;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Service;
 
 import dev.profilesync.applier.ApplierProperties;
@@ -20,11 +23,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 /**
- * Applies a batch of events to the store: merge per user under the ownership rule, then one convergent upsert in one
- * transaction. Records how long each change took from its source to the store ({@code profile_sync_delay_seconds}).
+ * Applies a batch of events to the store: merge per user under the ownership rule, then convergent upserts in one
+ * transaction ({@link PipelinedWrite}). Records how long each change took from its source to the store ({@code profile_sync_delay_seconds}).
  */
 @Service
-public class ProfileUpdater {
+public class ProfileUpdater implements DisposableBean {
 
     /** Fine below the 1 s objective, coarse up to backlogs of hours. */
     private static final Duration[] DELAY_BUCKETS = {Duration.ofMillis(50), Duration.ofMillis(100),
@@ -40,6 +43,9 @@ public class ProfileUpdater {
     private final Timer batchTimer;
     private final DistributionSummary batchSize;
     private final Map<String, SourceMeters> bySource = new ConcurrentHashMap<>();
+    /** One writer thread per consumer thread at most: each runs the store transaction of one poll at a time. */
+    private final ExecutorService writers = Executors.newCachedThreadPool(new CustomizableThreadFactory(
+            "profile-store-writer-"));
 
     ProfileUpdater(ProfileStore store, ApplierProperties properties, MeterRegistry registry) {
         this.store = store;
@@ -56,18 +62,36 @@ public class ProfileUpdater {
 
     /** Applies the events; when it returns, the store transaction has committed. */
     public void apply(List<? extends UserEvent> events) {
+        try (PipelinedWrite write = begin()) {
+            write.write(events);
+            write.commit();
+        }
+    }
+
+    /**
+     * Starts the store transaction of one poll: hand it the poll's events part by part with
+     * {@link PipelinedWrite#write}, then {@link PipelinedWrite#commit()}; closing it without committing rolls back.
+     */
+    public PipelinedWrite begin() {
         Timer.Sample sample = Timer.start();
-        Collection<PendingProfile> pending = merger.merge(events);
+        return new PipelinedWrite(writers, store, merger, clock, (events, rows) -> committed(sample, events, rows));
+    }
+
+    private void committed(Timer.Sample sample, List<UserEvent> events, int rows) {
         Instant appliedAt = clock.instant();
-        store.apply(pending, appliedAt);
         sample.stop(batchTimer);
-        batchSize.record(pending.size());
+        batchSize.record(rows);
         for (UserEvent event : events) {
             SourceMeters meters = bySource.computeIfAbsent(event.source(), this::metersOf);
             long delay = appliedAt.toEpochMilli() - event.observedAt().toEpochMilli();
             meters.delay().record(Math.max(0, delay), TimeUnit.MILLISECONDS);
             meters.applied().increment();
         }
+    }
+
+    @Override
+    public void destroy() {
+        writers.shutdown();
     }
 
     /** Meters of one source, looked up once rather than per event. */
