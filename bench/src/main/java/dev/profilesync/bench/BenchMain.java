@@ -63,21 +63,25 @@ public final class BenchMain {
         }
         int peerConsumers = Math.min(partitionCounts.get(partitionCounts.size() - 1), maxConsumers);
         int peerPartitions = partitionCounts.get(partitionCounts.size() - 1);
-        peer(peerSet.subList(0, Math.min(peerSet.size(), 4_000)), peerPartitions, peerConsumers); // warm-up
-        List<Double> peers = new ArrayList<>();
-        for (int run = 0; run < repeat; run++) {
-            peers.add(peer(peerSet, peerPartitions, peerConsumers));
-            System.out.printf("per-record peer run=%d: %.0f/s%n", run + 1, peers.get(run));
+        Map<PerRecordPeer.Kind, List<Double>> peerRuns = new java.util.EnumMap<>(PerRecordPeer.Kind.class);
+        for (PerRecordPeer.Kind kind : PerRecordPeer.Kind.values()) {
+            peer(kind, peerSet.subList(0, Math.min(peerSet.size(), 4_000)), peerPartitions, peerConsumers); // warm-up
+            List<Double> runs = new ArrayList<>();
+            for (int run = 0; run < repeat; run++) {
+                runs.add(peer(kind, peerSet, peerPartitions, peerConsumers));
+                System.out.printf("per-record peer %s run=%d: %.0f/s%n", kind, run + 1, runs.get(run));
+            }
+            peerRuns.put(kind, runs);
         }
-        double peer = median(peers);
-        System.out.printf("per-record peer: %.0f/s%n", peer);
+        Peers peers = new Peers(peerRuns.get(PerRecordPeer.Kind.SAME_UPSERT), peerRuns.get(PerRecordPeer.Kind.BLOB),
+                peerConsumers, peerChanges);
 
         Path out = Path.of(options.get("out"));
         Files.createDirectories(out);
-        Files.writeString(out.resolve("applier.md"), Report.markdown(results, peer, peers, peerConsumers, changes, users,
-                peerChanges));
-        Files.writeString(out.resolve("applier.svg"), Report.svg(results, peer));
-        System.out.println(Report.markdown(results, peer, peers, peerConsumers, changes, users, peerChanges));
+        String markdown = Report.markdown(results, peers, changes, users);
+        Files.writeString(out.resolve("applier.md"), markdown);
+        Files.writeString(out.resolve("applier.svg"), Report.svg(results, peers.same()));
+        System.out.println(markdown);
     }
 
     private static double ceiling(List<UserChanged> set, int connections) throws Exception {
@@ -92,9 +96,10 @@ public final class BenchMain {
         }
     }
 
-    private static double peer(List<UserChanged> set, int partitions, int consumers) throws Exception {
+    private static double peer(PerRecordPeer.Kind kind, List<UserChanged> set, int partitions, int consumers)
+            throws Exception {
         try (BenchDatabase db = new BenchDatabase(); BenchKafka kafka = new BenchKafka(partitions, set)) {
-            return PerRecordPeer.run(kafka.bootstrapServers(), db.url(), consumers, set.size());
+            return PerRecordPeer.run(kind, kafka.bootstrapServers(), db.url(), consumers, set.size());
         }
     }
 
@@ -102,6 +107,17 @@ public final class BenchMain {
         List<Double> sorted = values.stream().sorted().toList();
         int n = sorted.size();
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    /** The per-record peers' runs, in changes per second: the same upsert per record, and the blob reference. */
+    record Peers(List<Double> sameRuns, List<Double> blobRuns, int consumers, int changes) {
+        double same() {
+            return median(sameRuns);
+        }
+
+        double blob() {
+            return median(blobRuns);
+        }
     }
 
     /** One partition count's figures, in changes per second: medians and every run. */

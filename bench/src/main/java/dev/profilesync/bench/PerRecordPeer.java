@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -16,38 +17,44 @@ import org.springframework.kafka.listener.MessageListener;
 
 import com.zaxxer.hikari.HikariDataSource;
 
+import dev.profilesync.applier.profile.PerRecordStore;
 import dev.profilesync.events.Topics;
 import dev.profilesync.events.UserChanged;
+import dev.profilesync.events.UserEvent;
 import dev.profilesync.events.UserEventCodec;
 
 /**
  * The textbook consumer the applier is compared with: a record listener that saves one row per record, in its own
- * auto-committed statement, with Spring Kafka's default ack mode (offsets committed after each poll).
+ * transaction, with Spring Kafka's default ack mode (offsets committed after each poll). Two variants:
+ * <ul>
+ * <li>{@link Kind#SAME_UPSERT}: the same job as the applier, one record at a time: the applier's merge and convergent
+ * upsert of the profile row, per record. This is the peer the target is measured against.</li>
+ * <li>{@link Kind#BLOB}: a narrower toy that overwrites a three-column row with the change's fields as text. It does
+ * not do the job (a change of one field loses the others) and is reported only as a reference.</li>
+ * </ul>
  */
 final class PerRecordPeer {
+
+    enum Kind {
+        SAME_UPSERT,
+        BLOB
+    }
 
     private PerRecordPeer() {
     }
 
-    static double run(String bootstrapServers, String jdbcUrl, int concurrency, long expected) throws Exception {
+    static double run(Kind kind, String bootstrapServers, String jdbcUrl, int concurrency, long expected)
+            throws Exception {
         try (HikariDataSource dataSource = new HikariDataSource()) {
             dataSource.setJdbcUrl(jdbcUrl);
             dataSource.setMaximumPoolSize(concurrency + 1);
-            try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-                statement.execute("CREATE TABLE peer_profile (user_id VARCHAR(36) PRIMARY KEY, fields TEXT,"
-                        + " observed_at TIMESTAMP WITH TIME ZONE)");
-            }
-            JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+            Consumer<UserEvent> save = kind == Kind.SAME_UPSERT ? new PerRecordStore(dataSource)::apply
+                    : blob(dataSource);
             UserEventCodec codec = new UserEventCodec();
             AtomicLong saved = new AtomicLong();
             ContainerProperties properties = new ContainerProperties(Topics.USER_CHANGES);
             properties.setMessageListener((MessageListener<String, byte[]>) record -> {
-                UserChanged change = (UserChanged) codec.decode(record.key(), record.headers(), record.value(),
-                        record.timestamp());
-                jdbc.update("INSERT INTO peer_profile (user_id, fields, observed_at) VALUES (?, ?, ?)"
-                        + " ON CONFLICT (user_id) DO UPDATE SET fields = excluded.fields,"
-                        + " observed_at = excluded.observed_at", change.userId(), change.fields().toString(),
-                        java.sql.Timestamp.from(change.observedAt()));
+                save.accept(codec.decode(record.key(), record.headers(), record.value(), record.timestamp()));
                 saved.incrementAndGet();
             });
             DefaultKafkaConsumerFactory<String, byte[]> factory = new DefaultKafkaConsumerFactory<>(Map.of(
@@ -67,5 +74,18 @@ final class PerRecordPeer {
         }
     }
 
-
+    private static Consumer<UserEvent> blob(HikariDataSource dataSource) throws java.sql.SQLException {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE peer_profile (user_id VARCHAR(36) PRIMARY KEY, fields TEXT,"
+                    + " observed_at TIMESTAMP WITH TIME ZONE)");
+        }
+        JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+        return event -> {
+            UserChanged change = (UserChanged) event;
+            jdbc.update("INSERT INTO peer_profile (user_id, fields, observed_at) VALUES (?, ?, ?)"
+                    + " ON CONFLICT (user_id) DO UPDATE SET fields = excluded.fields,"
+                    + " observed_at = excluded.observed_at", change.userId(), change.fields().toString(),
+                    java.sql.Timestamp.from(change.observedAt()));
+        };
+    }
 }

@@ -60,15 +60,7 @@ public final class StoreCeiling {
 
     private static void applyInChunks(ProfileStore store, List<UserChanged> changes) {
         BatchMerger merger = new BatchMerger(new FieldOwnership(Map.of(FieldOwner.DIRECTORY, List.of("graph"))),
-                new BatchMerger.Refusals() {
-                    @Override
-                    public void fieldRefused(String source, dev.profilesync.events.ProfileField field) {
-                    }
-
-                    @Override
-                    public void deletionRefused(String source) {
-                    }
-                });
+                BatchMerger.Refusals.UNCOUNTED);
         for (int from = 0; from < changes.size(); from += 1000) {
             store.apply(merger.merge(changes.subList(from, Math.min(changes.size(), from + 1000))), Instant.now());
         }

@@ -18,6 +18,17 @@ final class BatchMerger {
 
     /** Told about every write the ownership rule refused. */
     interface Refusals {
+        /** For tools and tests that do not count refusals. */
+        Refusals UNCOUNTED = new Refusals() {
+            @Override
+            public void fieldRefused(String source, ProfileField field) {
+            }
+
+            @Override
+            public void deletionRefused(String source) {
+            }
+        };
+
         void fieldRefused(String source, ProfileField field);
 
         void deletionRefused(String source);

@@ -61,6 +61,18 @@ final class ProfileSql {
                 + ") ON CONFLICT (user_id) DO UPDATE SET " + assignments("excluded");
     }
 
+    /**
+     * PostgreSQL, one row: plain bind parameters. For a single row this is cheaper than building some 80 one-element
+     * arrays; a poll that merges to one user (a quiet moment) takes this path.
+     */
+    static String postgresSingleRowUpsert() {
+        List<String> columns = columns();
+        StringJoiner params = new StringJoiner(", ");
+        columns.forEach(c -> params.add("?"));
+        return "INSERT INTO profile AS p (" + String.join(", ", columns) + ") VALUES (" + params
+                + ") ON CONFLICT (user_id) DO UPDATE SET " + assignments("excluded");
+    }
+
     /** The PostgreSQL element type of a column's parameter array. */
     static String postgresType(String column) {
         return type(column, "int8", "bool", "timestamptz", "text");

@@ -40,12 +40,14 @@ class ProfileStore {
     private final TransactionTemplate transactions;
     private final ProfileSql.Dialect dialect;
     private final String upsert;
+    private final String singleRowUpsert;
 
     ProfileStore(DataSource dataSource, TransactionTemplate transactions) {
         this.jdbc = new JdbcTemplate(dataSource);
         this.transactions = transactions;
         this.dialect = dialectOf(dataSource);
         this.upsert = ProfileSql.upsert(dialect);
+        this.singleRowUpsert = dialect == ProfileSql.Dialect.POSTGRESQL ? ProfileSql.postgresSingleRowUpsert() : upsert;
     }
 
     /** Writes every pending profile in one transaction; returns when it has committed. */
@@ -70,7 +72,9 @@ class ProfileStore {
         if (rows.isEmpty()) {
             return;
         }
-        if (dialect == ProfileSql.Dialect.POSTGRESQL) {
+        if (dialect == ProfileSql.Dialect.POSTGRESQL && rows.size() == 1) {
+            jdbc.update(singleRowUpsert, statement -> bind(statement, rows.get(0), appliedAt));
+        } else if (dialect == ProfileSql.Dialect.POSTGRESQL) {
             jdbc.update(upsert, statement -> bindColumns(statement, rows, appliedAt));
         } else {
             jdbc.batchUpdate(upsert, rows, rows.size(), (statement, profile) -> bind(statement, profile, appliedAt));

@@ -54,15 +54,7 @@ class ConvergencePropertyIT {
         store = database.store();
         merger = new BatchMerger(new FieldOwnership(Map.of(FieldOwner.DIRECTORY, List.of("graph", "hr-system"),
                 FieldOwner.SELF_SERVICE, List.of("self-service"), FieldOwner.PHOTO, List.of("photo-sync"))),
-                new BatchMerger.Refusals() {
-                    @Override
-                    public void fieldRefused(String source, ProfileField field) {
-                    }
-
-                    @Override
-                    public void deletionRefused(String source) {
-                    }
-                });
+                BatchMerger.Refusals.UNCOUNTED);
     }
 
     @AfterContainer

@@ -48,15 +48,7 @@ class PipelinedWriteIT {
         postgres = TestDatabases.postgres();
         h2 = TestDatabases.h2();
         merger = new BatchMerger(new FieldOwnership(Map.of(FieldOwner.DIRECTORY, List.of("graph"))),
-                new BatchMerger.Refusals() {
-                    @Override
-                    public void fieldRefused(String source, ProfileField field) {
-                    }
-
-                    @Override
-                    public void deletionRefused(String source) {
-                    }
-                });
+                BatchMerger.Refusals.UNCOUNTED);
     }
 
     @AfterAll
