@@ -129,6 +129,45 @@ class PipelinedWriteIT {
                 ProfileField.JOB_TITLE, "Architect"));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"postgresql", "h2"})
+    void everyKindOfValueSurvivesAManyRowStatement(String vendor) {
+        ProfileStore store = database(vendor).store();
+        String cy = "00000000-0000-4000-8000-00000000000c";
+        try (PipelinedWrite write = begin(store)) {
+            write.write(List.of(change("e-1", ADA, 10, ProfileField.BUSINESS_PHONES, List.of("+47 1", "ext. \"9\"")),
+                    change("e-2", ADA, 10, ProfileField.ACCOUNT_ENABLED, false),
+                    change("e-3", ADA, 10, ProfileField.DISPLAY_NAME, "Ada, {Lovelace} \\ NULL"),
+                    change("e-4", BOB, 10, ProfileField.JOB_TITLE, "Engineer"),
+                    change("e-5", cy, 10, ProfileField.CITY, "Oslo")));
+            write.commit();
+        }
+        try (PipelinedWrite write = begin(store)) {
+            java.util.Map<ProfileField, Object> cleared = new java.util.EnumMap<>(ProfileField.class);
+            cleared.put(ProfileField.JOB_TITLE, null);
+            write.write(List.of(new UserChanged("e-6", BOB, "graph", T.plusSeconds(11), cleared),
+                    new dev.profilesync.events.UserDeleted("e-7", cy, "graph", T.plusSeconds(11)),
+                    change("e-8", ADA, 11, ProfileField.CITY, "London")));
+            write.commit();
+        }
+
+        assertThat(store.find(ADA)).hasValueSatisfying(ada -> {
+            assertThat(ada.present()).isTrue();
+            assertThat(ada.fields()).containsEntry(ProfileField.BUSINESS_PHONES, List.of("+47 1", "ext. \"9\""))
+                    .containsEntry(ProfileField.ACCOUNT_ENABLED, false)
+                    .containsEntry(ProfileField.DISPLAY_NAME, "Ada, {Lovelace} \\ NULL")
+                    .containsEntry(ProfileField.CITY, "London");
+        });
+        assertThat(store.find(BOB)).hasValueSatisfying(bob -> {
+            assertThat(bob.present()).isTrue();
+            assertThat(bob.fields()).doesNotContainKey(ProfileField.JOB_TITLE);
+        });
+        assertThat(store.find(cy)).hasValueSatisfying(deleted -> {
+            assertThat(deleted.present()).isFalse();
+            assertThat(deleted.fields()).isEmpty();
+        });
+    }
+
     private PipelinedWrite begin(ProfileStore store) {
         return new PipelinedWrite(WRITERS, store, merger, Clock.systemUTC(), (events, rows) -> {
             committedEvents.addAll(events);
