@@ -26,7 +26,8 @@ class Rfc3339Test {
     @ParameterizedTest
     @ValueSource(strings = {"", "2026", "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z", "2023-02-29T00:00:00Z",
         "2026-01-01T24:00:00Z", "2026-01-01T00:60:00Z", "2026-01-01T00:00:60Z",
-        "2026-01-01T00:00:00.1234567890Z", "2026-01-01T00:00:00", "2026-01-01 00:00:00Z", "2026-0a-01T00:00:00Z", "2026-01-01T00:00:00.12a4Z", "2026-01-01T00:00:00,5Z",
+        "2026-01-01T00:00:00.1234567890Z", "2026-01-01T00:00:00", "2026-01-01 00:00:00Z", "2026-0a-01T00:00:00Z",
+        "2026-01-01T00:00:00.12a4Z", "2026-01-01T00:00:00,5Z",
         "2026-01-01T00:00:00+25:00", "yesterday"})
     void rejectsWhatTheGeneralParserRejects(String text) {
         assertThatThrownBy(() -> OffsetDateTime.parse(text)).isInstanceOf(DateTimeParseException.class);

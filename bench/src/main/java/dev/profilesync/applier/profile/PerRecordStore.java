@@ -27,7 +27,8 @@ public final class PerRecordStore {
     public PerRecordStore(DataSource dataSource) {
         Flyway.configure().dataSource(dataSource).locations("classpath:db/migration/profile-applier/postgresql").load()
                 .migrate();
-        this.store = new ProfileStore(dataSource, new TransactionTemplate(new DataSourceTransactionManager(dataSource)));
+        this.store = new ProfileStore(dataSource,
+                new TransactionTemplate(new DataSourceTransactionManager(dataSource)));
     }
 
     /** Writes one change; returns when its transaction has committed. */

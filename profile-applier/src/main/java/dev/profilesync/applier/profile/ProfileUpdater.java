@@ -24,7 +24,8 @@ import io.micrometer.core.instrument.Timer;
 
 /**
  * Applies a batch of events to the store: merge per user under the ownership rule, then convergent upserts in one
- * transaction ({@link PipelinedWrite}). Records how long each change took from its source to the store ({@code profile_sync_delay_seconds}).
+ * transaction ({@link PipelinedWrite}). Records how long each change took from its source to the store
+ * ({@code profile_sync_delay_seconds}).
  */
 @Service
 public class ProfileUpdater implements DisposableBean {
