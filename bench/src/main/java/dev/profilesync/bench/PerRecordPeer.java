@@ -17,7 +17,7 @@ import org.springframework.kafka.listener.MessageListener;
 
 import com.zaxxer.hikari.HikariDataSource;
 
-import dev.profilesync.applier.profile.PerRecordStore;
+import dev.profilesync.applier.profile.BenchStore;
 import dev.profilesync.events.Topics;
 import dev.profilesync.events.UserChanged;
 import dev.profilesync.events.UserEvent;
@@ -48,7 +48,7 @@ final class PerRecordPeer {
         try (HikariDataSource dataSource = new HikariDataSource()) {
             dataSource.setJdbcUrl(jdbcUrl);
             dataSource.setMaximumPoolSize(concurrency + 1);
-            Consumer<UserEvent> save = kind == Kind.SAME_UPSERT ? new PerRecordStore(dataSource)::apply
+            Consumer<UserEvent> save = kind == Kind.SAME_UPSERT ? new BenchStore(dataSource)::apply
                     : blob(dataSource);
             UserEventCodec codec = new UserEventCodec();
             AtomicLong saved = new AtomicLong();

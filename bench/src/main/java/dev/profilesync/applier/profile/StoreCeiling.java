@@ -1,20 +1,13 @@
 package dev.profilesync.applier.profile;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import org.flywaydb.core.Flyway;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
-
 import com.zaxxer.hikari.HikariDataSource;
 
-import dev.profilesync.events.FieldOwner;
 import dev.profilesync.events.UserChanged;
 
 /**
@@ -32,10 +25,7 @@ public final class StoreCeiling {
         try (HikariDataSource dataSource = new HikariDataSource()) {
             dataSource.setJdbcUrl(jdbcUrl);
             dataSource.setMaximumPoolSize(connections + 1);
-            Flyway.configure().dataSource(dataSource).locations("classpath:db/migration/profile-applier/postgresql")
-                    .load().migrate();
-            ProfileStore store = new ProfileStore(dataSource,
-                    new TransactionTemplate(new DataSourceTransactionManager(dataSource)));
+            BenchStore store = new BenchStore(dataSource);
             List<List<UserChanged>> shares = new ArrayList<>();
             for (int i = 0; i < connections; i++) {
                 shares.add(new ArrayList<>());
@@ -58,11 +48,9 @@ public final class StoreCeiling {
         }
     }
 
-    private static void applyInChunks(ProfileStore store, List<UserChanged> changes) {
-        BatchMerger merger = new BatchMerger(new FieldOwnership(Map.of(FieldOwner.DIRECTORY, List.of("graph"))),
-                BatchMerger.Refusals.UNCOUNTED);
+    private static void applyInChunks(BenchStore store, List<UserChanged> changes) {
         for (int from = 0; from < changes.size(); from += 1000) {
-            store.apply(merger.merge(changes.subList(from, Math.min(changes.size(), from + 1000))), Instant.now());
+            store.apply(changes.subList(from, Math.min(changes.size(), from + 1000)));
         }
     }
 }

@@ -61,14 +61,6 @@ public class ProfileUpdater implements DisposableBean {
                 .register(registry);
     }
 
-    /** Applies the events; when it returns, the store transaction has committed. */
-    public void apply(List<? extends UserEvent> events) {
-        try (PipelinedWrite write = begin()) {
-            write.write(events);
-            write.commit();
-        }
-    }
-
     /**
      * Starts the store transaction of one poll: hand it the poll's events part by part with
      * {@link PipelinedWrite#write}, then {@link PipelinedWrite#commit()}; closing it without committing rolls back.

@@ -14,25 +14,30 @@ import dev.profilesync.events.FieldOwner;
 import dev.profilesync.events.UserEvent;
 
 /**
- * The applier's store used the textbook way, for the benchmark's per-record peer: every change is merged and written
- * on its own, with the same convergent upsert, in its own transaction. It lives in the applier's package to run
- * exactly the applier's SQL.
+ * The applier's merge and store on a migrated PostgreSQL schema, for the benchmark's ceiling (many changes per
+ * transaction) and per-record peer (one change per transaction). It lives in the applier's package to run exactly
+ * the applier's code and SQL.
  */
-public final class PerRecordStore {
+public final class BenchStore {
 
     private final ProfileStore store;
     private final BatchMerger merger = new BatchMerger(new FieldOwnership(Map.of(FieldOwner.DIRECTORY,
             List.of("graph"))), BatchMerger.Refusals.UNCOUNTED);
 
-    public PerRecordStore(DataSource dataSource) {
+    public BenchStore(DataSource dataSource) {
         Flyway.configure().dataSource(dataSource).locations("classpath:db/migration/profile-applier/postgresql").load()
                 .migrate();
         this.store = new ProfileStore(dataSource,
                 new TransactionTemplate(new DataSourceTransactionManager(dataSource)));
     }
 
-    /** Writes one change; returns when its transaction has committed. */
+    /** Merges the changes and writes them in one transaction; returns when it has committed. */
+    public void apply(List<? extends UserEvent> events) {
+        store.apply(merger.merge(events), Instant.now());
+    }
+
+    /** Writes one change in its own transaction, as a per-record listener would. */
     public void apply(UserEvent event) {
-        store.apply(merger.merge(List.of(event)), Instant.now());
+        apply(List.of(event));
     }
 }
