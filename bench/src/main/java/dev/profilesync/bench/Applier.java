@@ -9,6 +9,7 @@ import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.listener.MessageListenerContainer;
 
 import dev.profilesync.applier.ProfileApplierApplication;
+import dev.profilesync.events.ConsumerGroups;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /** The real profile-applier, started as in production, draining a pre-filled topic. */
@@ -29,7 +30,7 @@ final class Applier {
                 "--spring.kafka.listener.auto-startup=false")) {
             MeterRegistry registry = context.getBean(MeterRegistry.class);
             MessageListenerContainer container = context.getBean(KafkaListenerEndpointRegistry.class)
-                    .getListenerContainer("profile-applier");
+                    .getListenerContainer(ConsumerGroups.PROFILE_APPLIER);
             // measure the steady state: hold the consumers until the group has settled with every partition assigned,
             // so that the join and the cooperative rebalance rounds are not counted as throughput
             container.pause();

@@ -37,8 +37,8 @@ final class BenchKafka implements AutoCloseable {
         dir = Files.createTempDirectory("bench-kafka");
         LocalSettings defaults = LocalSettings.defaults();
         // fresh ports per broker: a producer of a previous run must never reach this one
-        settings = new LocalSettings(dir, freePort(), freePort(), 0, 0, 0, null, defaults.apiKey(), partitions, 0, 0,
-                0);
+        settings = new LocalSettings(dir, freePort(), freePort(), 0, 0, 0, 0, 0, null, defaults.apiKey(), partitions, 0,
+                0, 0);
         kafka = LocalKafka.start(settings);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(Topics.USER_CHANGES, partitions, (short) 1),

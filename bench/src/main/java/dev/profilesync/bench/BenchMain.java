@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.profilesync.applier.profile.StoreCeiling;
 import dev.profilesync.events.UserChanged;
 
 /**

@@ -34,8 +34,8 @@ public final class GraphBench {
             try (BenchDatabase db = new BenchDatabase()) {
                 Path data = Files.createTempDirectory("graph-bench");
                 LocalSettings base = LocalSettings.defaults();
-                LocalSettings settings = new LocalSettings(data, 39092, 39093, 38081, 38082, 38083, db.url(),
-                        base.apiKey(), 12, 38090, users, 0);
+                LocalSettings settings = new LocalSettings(data, 39092, 39093, 38081, 38082, 38083, 38084, 38085,
+                        db.url(), base.apiKey(), 12, 38090, users, 0);
                 long start = System.nanoTime();
                 try (LocalSystem system = LocalSystem.start(settings)) {
                     while (applied(settings) < users) {

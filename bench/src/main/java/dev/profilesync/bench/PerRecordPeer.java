@@ -17,7 +17,6 @@ import org.springframework.kafka.listener.MessageListener;
 
 import com.zaxxer.hikari.HikariDataSource;
 
-import dev.profilesync.applier.profile.BenchStore;
 import dev.profilesync.events.Topics;
 import dev.profilesync.events.UserChanged;
 import dev.profilesync.events.UserEvent;

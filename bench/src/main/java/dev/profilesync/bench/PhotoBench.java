@@ -66,8 +66,8 @@ public final class PhotoBench {
     private static String endToEnd(int samples) throws Exception {
         Path data = Files.createTempDirectory("photo-bench");
         LocalSettings base = LocalSettings.defaults();
-        LocalSettings settings = new LocalSettings(data, 29092, 29093, 28081, 28082, 28083, null, base.apiKey(), 4,
-                28090, 500, 0);
+        LocalSettings settings = new LocalSettings(data, 29092, 29093, 28081, 28082, 28083, 28084, 28085, null,
+                base.apiKey(), 4, 28090, 500, 0);
         List<Double> millis = new ArrayList<>();
         HttpClient http = HttpClient.newHttpClient();
         try (LocalSystem system = LocalSystem.start(settings)) {
@@ -105,9 +105,9 @@ public final class PhotoBench {
         return (System.nanoTime() - start) / 1e6;
     }
 
-    /** Records the photo-sync group has not processed yet, from change-ingest's lag gauge; -1 before it reports. */
+    /** Records the photo-sync group has not processed yet, from sync-monitor's lag gauge; -1 before it reports. */
     private static long photoBacklog(HttpClient http, LocalSettings settings) throws Exception {
-        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + settings.ingestPort()
+        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + settings.monitorPort()
                 + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString()).body();
         long backlog = -1;
         for (String line : metrics.split("\n")) {

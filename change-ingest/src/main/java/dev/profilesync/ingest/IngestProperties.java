@@ -18,13 +18,10 @@ import jakarta.validation.constraints.NotNull;
  *
  * @param intake the HTTP intake
  * @param topics how the service creates the contract topics when they do not exist
- * @param lag the consumer-lag monitor
- * @param graph reading the directory from Microsoft Graph
  */
 @Validated
 @ConfigurationProperties("profile-sync.ingest")
-public record IngestProperties(@Valid @NotNull Intake intake, @Valid @NotNull TopicSettings topics,
-        @Valid @NotNull Lag lag, @Valid @NotNull Graph graph) {
+public record IngestProperties(@Valid @NotNull Intake intake, @Valid @NotNull TopicSettings topics) {
 
     /**
      * @param apiKeys clients allowed to post changes; each sends its key in {@code X-Api-Key}
@@ -43,50 +40,6 @@ public record IngestProperties(@Valid @NotNull Intake intake, @Valid @NotNull To
         public String toString() {
             return "ApiClient[name=" + name + ", key=***]";
         }
-    }
-
-    /**
-     * @param enabled whether to read the directory from Graph at all
-     * @param baseUrl Graph's base URL: {@code https://graph.microsoft.com/v1.0}, or the directory simulator's
-     * @param tenantId Entra tenant; with client id and secret, tokens come from Entra (client credentials). Empty: a
-     *        static token, for the simulator
-     * @param clientSecret give it through the environment ({@code PROFILE_SYNC_INGEST_GRAPH_CLIENT_SECRET})
-     * @param deltaInterval time between scheduled delta rounds; a change notification starts one at once
-     * @param photoSweepInterval time between sweeps comparing every user's photo media etag
-     * @param photoBatchSize photo requests per {@code $batch} (at most 20)
-     * @param webhook the change-notification subscription
-     */
-    public record Graph(boolean enabled, String baseUrl, String tenantId, String clientId, String clientSecret,
-            @NotNull Duration deltaInterval, @NotNull Duration photoSweepInterval, @Min(1) int photoBatchSize,
-            @Valid @NotNull Webhook webhook) {
-
-        @Override
-        public String toString() {
-            return "Graph[enabled=" + enabled + ", baseUrl=" + baseUrl + ", tenantId=" + tenantId + ", clientId="
-                    + clientId + ", clientSecret=***]";
-        }
-    }
-
-    /**
-     * @param notificationUrl public URL of {@code /graph/notifications} on this service; empty: no subscription,
-     *        scheduled rounds only
-     * @param clientState secret echoed by Graph in every notification; notifications without it are rejected
-     * @param lifetime how long a subscription lasts before it is renewed (renewed at two thirds of it)
-     */
-    public record Webhook(String notificationUrl, String clientState, @NotNull Duration lifetime) {
-
-        @Override
-        public String toString() {
-            return "Webhook[notificationUrl=" + notificationUrl + ", clientState=***, lifetime=" + lifetime + "]";
-        }
-    }
-
-    /**
-     * @param interval how often committed offsets and end offsets are read
-     * @param applierGroup consumer group of profile-applier
-     * @param photoGroup consumer group of photo-sync
-     */
-    public record Lag(@NotNull Duration interval, @NotBlank String applierGroup, @NotBlank String photoGroup) {
     }
 
     /**

@@ -105,6 +105,11 @@ public final class DirectorySimulator implements AutoCloseable {
         return graph.faultsServed();
     }
 
+    /** Delta page requests served so far per bearer token, that is per client. */
+    public Map<String, Long> deltaRequestsByClient() {
+        return graph.deltaRequestsByToken();
+    }
+
     public void expireDeltaTokens() {
         delta.expireTokens();
     }

@@ -25,6 +25,7 @@ final class GraphApi {
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong pages = new AtomicLong();
     private final AtomicLong faultsServed = new AtomicLong();
+    private final Map<String, AtomicLong> deltaRequestsByToken = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile Faults faults = Faults.NONE;
 
     GraphApi(Tenant tenant, DeltaQuery delta, Subscriptions subscriptions) {
@@ -44,6 +45,13 @@ final class GraphApi {
     /** Responses so far that were 429, 503 or broken JSON because of the faults. */
     long faultsServed() {
         return faultsServed.get();
+    }
+
+    /** Delta page requests served so far, per bearer token (the SDK of each client sends its own). */
+    Map<String, Long> deltaRequestsByToken() {
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        deltaRequestsByToken.forEach((token, count) -> counts.put(token, count.get()));
+        return counts;
     }
 
     /** Handles {@code /v1.0/...}; {@code path} is without the {@code /v1.0} prefix. */
@@ -70,7 +78,16 @@ final class GraphApi {
             default -> {
             }
         }
+        if (isDelta(path)) {
+            deltaRequestsByToken.computeIfAbsent(authorization.substring("Bearer ".length()), t -> new AtomicLong())
+                    .incrementAndGet();
+        }
         return route(method, path, query, body, baseUrl, current);
+    }
+
+    private static boolean isDelta(String path) {
+        String trimmed = path.replaceAll("^/+", "");
+        return trimmed.equals("users/delta") || trimmed.equals("users/delta()");
     }
 
     private Reply route(String method, String path, Map<String, String> query, JsonNode body, String baseUrl,

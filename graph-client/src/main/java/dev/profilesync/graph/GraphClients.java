@@ -20,34 +20,38 @@ import com.microsoft.kiota.authentication.BaseBearerTokenAuthenticationProvider;
  */
 public final class GraphClients {
 
+    /** The bearer token sent to the directory simulator. */
+    public static final String SIMULATOR_TOKEN = "directory-simulator";
+
     private GraphClients() {
     }
 
-    /**
-     * @param baseUrl {@code https://graph.microsoft.com/v1.0} or the simulator's {@code /v1.0} URL
-     * @param tenantId empty for the simulator
-     */
-    public static GraphServiceClient create(String baseUrl, String tenantId, String clientId, String clientSecret) {
-        String host = URI.create(baseUrl).getHost();
+    /** A client for these settings; for the simulator the static token names the client id, so it can tell us apart. */
+    public static GraphServiceClient create(GraphSettings settings) {
+        String host = URI.create(settings.baseUrl()).getHost();
         AuthenticationProvider authentication;
-        if (tenantId != null && !tenantId.isBlank()) {
-            var credential = new ClientSecretCredentialBuilder().tenantId(tenantId).clientId(clientId)
-                    .clientSecret(clientSecret).build();
+        if (settings.entra()) {
+            var credential = new ClientSecretCredentialBuilder().tenantId(settings.tenantId())
+                    .clientId(settings.clientId()).clientSecret(settings.clientSecret()).build();
             authentication = new AzureIdentityAuthenticationProvider(credential, new String[] {host},
                     "https://graph.microsoft.com/.default");
         } else {
-            authentication = new BaseBearerTokenAuthenticationProvider(new StaticToken(host));
+            String client = settings.clientId() == null || settings.clientId().isBlank() ? "" : settings.clientId();
+            authentication = new BaseBearerTokenAuthenticationProvider(new StaticToken(host, client));
         }
-        return new GraphServiceClient(new BaseGraphRequestAdapter(authentication, baseUrl,
+        return new GraphServiceClient(new BaseGraphRequestAdapter(authentication, settings.baseUrl(),
                 GraphClientFactory.create().build()));
     }
 
-    /** A fixed token, for the directory simulator, which accepts any bearer token. */
-    private record StaticToken(String host) implements AccessTokenProvider {
+    /**
+     * A fixed token for the directory simulator, which accepts any bearer token and counts requests per token:
+     * {@value #SIMULATOR_TOKEN}, followed by {@code :<client id>} when one is set.
+     */
+    private record StaticToken(String host, String client) implements AccessTokenProvider {
 
         @Override
         public String getAuthorizationToken(URI uri, Map<String, Object> context) {
-            return "directory-simulator";
+            return client.isEmpty() ? SIMULATOR_TOKEN : SIMULATOR_TOKEN + ":" + client;
         }
 
         @Override

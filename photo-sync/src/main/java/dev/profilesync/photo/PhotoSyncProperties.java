@@ -7,6 +7,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
+import dev.profilesync.graph.GraphSettings;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
@@ -21,13 +22,15 @@ import jakarta.validation.constraints.NotNull;
  * @param graphConcurrency most Graph photo requests in flight (Graph allows 4 per app)
  * @param sizes thumbnail name to side in pixels
  * @param store where thumbnails are kept
+ * @param graph how to reach Microsoft Graph for photos
+ * @param topics how the service creates the topics it reads and dead-letters to
  * @param publicUrl base URL under which this service is reached; profiles link to {@code <publicUrl>/api/v1/photos/<id>}
  */
 @Validated
 @ConfigurationProperties("profile-sync.photo")
 public record PhotoSyncProperties(@Min(1) int consumers, @Min(1) int graphConcurrency,
         @NotEmpty Map<String, Integer> sizes, @NotNull Path store, @NotBlank String publicUrl,
-        @Valid @NotNull Limits limits, @Valid @NotNull Graph graph) {
+        @Valid @NotNull Limits limits, @Valid @NotNull GraphSettings graph, @Valid @NotNull TopicSettings topics) {
 
     /**
      * @param maxSize largest photo accepted
@@ -37,12 +40,10 @@ public record PhotoSyncProperties(@Min(1) int consumers, @Min(1) int graphConcur
     public record Limits(@NotNull DataSize maxSize, @Min(1) long maxPixels, @DecimalMin("1.0") double maxAspectRatio) {
     }
 
-    /** Graph, as for change-ingest: leave tenant-id empty for the directory simulator. */
-    public record Graph(@NotBlank String baseUrl, String tenantId, String clientId, String clientSecret) {
-
-        @Override
-        public String toString() {
-            return "Graph[baseUrl=" + baseUrl + ", tenantId=" + tenantId + ", clientSecret=***]";
-        }
+    /**
+     * @param partitions partitions of a created topic
+     * @param replicationFactor replicas of a created topic; 0 takes the broker's {@code default.replication.factor}
+     */
+    public record TopicSettings(@Min(1) int partitions, @Min(0) short replicationFactor) {
     }
 }

@@ -31,8 +31,10 @@ public final class LocalRunner {
 
                   Kafka broker (KRaft)   %s            topics directory.user-changes, directory.photo-changes
                   change-ingest          %s/api/v1/changes   header X-Api-Key: %s
+                  directory-sync         %s   (reads the simulated tenant; webhook /graph/notifications)
                   profile-applier        %s/api/v1/profiles/{id}
                   photo-sync             %s/api/v1/photos/{id}/{small|medium|large}
+                  sync-monitor           %s/actuator/prometheus   (profile_sync_lag_seconds)
                   profile store          %s
                   directory simulator    %s
                   metrics                /actuator/prometheus on each service
@@ -42,8 +44,10 @@ public final class LocalRunner {
                     -d '{"source":"hr-system","changes":[{"userId":"6e7b768e-07e2-4810-8459-485f84f8f204","fields":{"displayName":"Ada Lovelace","jobTitle":"Analyst"}}]}'
                   curl %s/api/v1/profiles/6e7b768e-07e2-4810-8459-485f84f8f204
 
-                """, startMillis, s.dataDir().toAbsolutePath(), s.bootstrapServers(), ingest, s.apiKey(), applier,
+                """, startMillis, s.dataDir().toAbsolutePath(), s.bootstrapServers(), ingest, s.apiKey(),
+                s.simulatorUsers() == 0 ? "off" : "http://127.0.0.1:" + s.directoryPort(), applier,
                 s.simulatorUsers() == 0 ? "off" : "http://127.0.0.1:" + s.photoPort(),
+                "http://127.0.0.1:" + s.monitorPort(),
                 s.effectiveDatasourceUrl(), s.simulatorUsers() == 0 ? "off"
                         : "http://127.0.0.1:" + s.simulatorPort() + "/v1.0 (" + s.simulatorUsers() + " users, "
                                 + s.simulatorChangesPerSecond() + " changes/s; admin API under /admin)",

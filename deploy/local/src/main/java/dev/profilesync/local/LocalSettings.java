@@ -11,17 +11,21 @@ import java.util.Map;
  * @param datasourceUrl the profile store; null means the H2 file database under {@code dataDir}
  * @param apiKey the intake key of the built-in client {@code local}
  * @param simulatorPort port of the directory simulator (a simulated Microsoft Graph tenant)
- * @param simulatorUsers users of the simulated tenant; 0 runs no simulator and no Graph ingest
+ * @param directoryPort directory-sync (reads the simulated tenant; its webhook receives change notifications)
+ * @param monitorPort sync-monitor (lag as sync delay)
+ * @param simulatorUsers users of the simulated tenant; 0 runs no simulator, no directory-sync and no photo-sync
  * @param simulatorChangesPerSecond the simulated tenant's steady change rate
  */
 public record LocalSettings(Path dataDir, int kafkaPort, int controllerPort, int ingestPort, int applierPort,
-        int photoPort, String datasourceUrl, String apiKey, int partitions, int simulatorPort, int simulatorUsers,
+        int photoPort, int directoryPort, int monitorPort, String datasourceUrl, String apiKey, int partitions,
+        int simulatorPort, int simulatorUsers,
         double simulatorChangesPerSecond) {
 
     public static final String DEFAULT_API_KEY = "local-dev-key";
 
     public static LocalSettings defaults() {
-        return new LocalSettings(Path.of("data"), 9092, 9093, 8081, 8082, 8083, null, DEFAULT_API_KEY, 12, 8090, 5000, 2);
+        return new LocalSettings(Path.of("data"), 9092, 9093, 8081, 8082, 8083, 8084, 8085, null, DEFAULT_API_KEY, 12,
+                8090, 5000, 2);
     }
 
     public static LocalSettings fromArgs(String... args) {
@@ -40,6 +44,8 @@ public record LocalSettings(Path dataDir, int kafkaPort, int controllerPort, int
                 Integer.parseInt(options.getOrDefault("ingest-port", String.valueOf(d.ingestPort()))),
                 Integer.parseInt(options.getOrDefault("applier-port", String.valueOf(d.applierPort()))),
                 Integer.parseInt(options.getOrDefault("photo-port", String.valueOf(d.photoPort()))),
+                Integer.parseInt(options.getOrDefault("directory-port", String.valueOf(d.directoryPort()))),
+                Integer.parseInt(options.getOrDefault("monitor-port", String.valueOf(d.monitorPort()))),
                 options.getOrDefault("datasource-url", d.datasourceUrl()),
                 options.getOrDefault("api-key", d.apiKey()),
                 Integer.parseInt(options.getOrDefault("partitions", String.valueOf(d.partitions()))),
@@ -48,7 +54,7 @@ public record LocalSettings(Path dataDir, int kafkaPort, int controllerPort, int
                 Double.parseDouble(options.getOrDefault("simulator-changes-per-second",
                         String.valueOf(d.simulatorChangesPerSecond()))));
         options.keySet().removeAll(java.util.Set.of("data-dir", "kafka-port", "controller-port", "ingest-port",
-                "applier-port", "photo-port", "datasource-url", "api-key", "partitions", "simulator-port", "simulator-users",
+                "applier-port", "photo-port", "directory-port", "monitor-port", "datasource-url", "api-key", "partitions", "simulator-port", "simulator-users",
                 "simulator-changes-per-second"));
         if (!options.isEmpty()) {
             throw new IllegalArgumentException("unknown options: " + options.keySet());
@@ -58,9 +64,8 @@ public record LocalSettings(Path dataDir, int kafkaPort, int controllerPort, int
 
     /** The same settings with another simulated tenant (0 users: none). */
     public LocalSettings withSimulator(int users, double changesPerSecond) {
-        return new LocalSettings(dataDir, kafkaPort, controllerPort, ingestPort, applierPort, photoPort, datasourceUrl,
-                apiKey,
-                partitions, simulatorPort, users, changesPerSecond);
+        return new LocalSettings(dataDir, kafkaPort, controllerPort, ingestPort, applierPort, photoPort, directoryPort,
+                monitorPort, datasourceUrl, apiKey, partitions, simulatorPort, users, changesPerSecond);
     }
 
     public String bootstrapServers() {

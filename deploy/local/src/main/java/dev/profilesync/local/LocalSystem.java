@@ -3,20 +3,22 @@ package dev.profilesync.local;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-
 import java.util.UUID;
 
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 
 import dev.profilesync.applier.ProfileApplierApplication;
+import dev.profilesync.directory.DirectorySyncApplication;
 import dev.profilesync.ingest.ChangeIngestApplication;
+import dev.profilesync.monitor.SyncMonitorApplication;
 import dev.profilesync.photo.PhotoSyncApplication;
 import dev.profilesync.simulator.DirectorySimulator;
 
 /**
- * The whole product in one JVM: the broker, then change-ingest and profile-applier, each in its own Spring context
- * with its own configuration file. Services are started in dependency order and stopped in reverse.
+ * The whole product in one JVM: the broker, the directory simulator, then every role (change-ingest, directory-sync,
+ * profile-applier, photo-sync, sync-monitor), each in its own Spring context with its own configuration file.
+ * Services are started in dependency order and stopped in reverse.
  */
 public final class LocalSystem implements AutoCloseable {
 
@@ -29,8 +31,10 @@ public final class LocalSystem implements AutoCloseable {
     private final String clientState = UUID.randomUUID().toString();
     private DirectorySimulator simulator;
     private ConfigurableApplicationContext ingest;
+    private ConfigurableApplicationContext directory;
     private ConfigurableApplicationContext applier;
     private ConfigurableApplicationContext photos;
+    private ConfigurableApplicationContext monitor;
 
     private LocalSystem(LocalSettings settings, LocalKafka kafka) {
         this.settings = settings;
@@ -48,8 +52,10 @@ public final class LocalSystem implements AutoCloseable {
             system.startIngest();
             system.startApplier();
             if (system.simulator != null) {
+                system.startDirectorySync();
                 system.startPhotoSync();
             }
+            system.startMonitor();
             return system;
         } catch (RuntimeException e) {
             system.close();
@@ -71,31 +77,62 @@ public final class LocalSystem implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of("--spring.autoconfigure.exclude=" + NO_DATABASE,
                 "--profile-sync.ingest.intake.api-keys[0].name=local",
                 "--profile-sync.ingest.intake.api-keys[0].key=" + settings.apiKey(),
-                "--profile-sync.ingest.topics.partitions=" + settings.partitions(),
-                "--profile-sync.ingest.lag.interval=1s"));
-        if (simulator != null) {
-            args.addAll(List.of("--profile-sync.ingest.graph.enabled=true",
-                    "--profile-sync.ingest.graph.base-url=" + simulator.graphUrl(),
-                    "--profile-sync.ingest.graph.delta-interval=30s",
-                    "--profile-sync.ingest.graph.photo-sweep-interval=10m",
-                    "--profile-sync.ingest.graph.webhook.notification-url=http://127.0.0.1:" + settings.ingestPort()
-                            + "/graph/notifications",
-                    "--profile-sync.ingest.graph.webhook.client-state=" + clientState));
-        }
-        for (String override : overrides) {
-            String name = override.substring(0, override.indexOf('=') + 1);
-            args.removeIf(arg -> arg.startsWith(name));
-            args.add(override);
-        }
-        ingest = ChangeIngestApplication.application().run(common(settings.ingestPort(), args.toArray(String[]::new)));
+                "--profile-sync.ingest.topics.partitions=" + settings.partitions()));
+        ingest = ChangeIngestApplication.application().run(common(settings.ingestPort(),
+                withOverrides(args, overrides)));
     }
 
-    /** Stops change-ingest; a Graph delta round in progress is abandoned where it is, as in a crash. */
+    /** Stops change-ingest. */
     public void stopIngest() {
         if (ingest != null) {
             ingest.close();
             ingest = null;
         }
+    }
+
+    /**
+     * Starts directory-sync against the simulated tenant; {@code overrides} are extra {@code --name=value} settings.
+     * Being the only instance, it takes the lease at once.
+     */
+    public void startDirectorySync(String... overrides) {
+        List<String> args = new ArrayList<>(List.of("--spring.autoconfigure.exclude=" + NO_DATABASE,
+                "--profile-sync.directory.graph.base-url=" + simulator.graphUrl(),
+                "--profile-sync.directory.delta-interval=30s",
+                "--profile-sync.directory.photo-sweep-interval=10m",
+                "--profile-sync.directory.webhook.notification-url=http://127.0.0.1:" + settings.directoryPort()
+                        + "/graph/notifications",
+                "--profile-sync.directory.webhook.client-state=" + clientState,
+                "--profile-sync.directory.topics.partitions=" + settings.partitions()));
+        directory = DirectorySyncApplication.application().run(common(settings.directoryPort(),
+                withOverrides(args, overrides)));
+    }
+
+    /** Stops directory-sync cleanly: a delta round in progress stops after its current page. */
+    public void stopDirectorySync() {
+        if (directory != null) {
+            directory.close();
+            directory = null;
+        }
+    }
+
+    /** sync-monitor, reading every consumer group's lag each second. */
+    public void startMonitor() {
+        monitor = SyncMonitorApplication.application().run(common(settings.monitorPort(),
+                "--spring.autoconfigure.exclude=" + NO_DATABASE, "--profile-sync.monitor.lag.interval=1s"));
+    }
+
+    /** The webhook's clientState, for tests and tools that start more directory-sync instances. */
+    public String webhookClientState() {
+        return clientState;
+    }
+
+    private static String[] withOverrides(List<String> args, String... overrides) {
+        for (String override : overrides) {
+            String name = override.substring(0, override.indexOf('=') + 1);
+            args.removeIf(arg -> arg.startsWith(name));
+            args.add(override);
+        }
+        return args.toArray(String[]::new);
     }
 
     public void startApplier() {
@@ -139,11 +176,16 @@ public final class LocalSystem implements AutoCloseable {
 
     @Override
     public void close() {
+        if (monitor != null) {
+            monitor.close();
+            monitor = null;
+        }
         if (photos != null) {
             photos.close();
             photos = null;
         }
         stopApplier();
+        stopDirectorySync();
         stopIngest();
         if (simulator != null) {
             simulator.close();

@@ -52,7 +52,8 @@ class DashboardAndAlertQueriesIT {
         LocalSettings settings = FreePorts.settings(dir.resolve("data"), null).withSimulator(100, 2);
         system = LocalSystem.start(settings);
         prometheus = PrometheusServer.start(dir, FreePorts.settings(dir, null).kafkaPort(),
-                List.of(settings.ingestPort(), settings.applierPort(), settings.photoPort()));
+                List.of(settings.ingestPort(), settings.applierPort(), settings.photoPort(), settings.directoryPort(),
+                        settings.monitorPort()));
         await().atMost(Duration.ofSeconds(30)).until(prometheus::ready);
         makeTraffic(settings);
     }
@@ -151,7 +152,7 @@ class DashboardAndAlertQueriesIT {
         system.simulator().faults(new dev.profilesync.simulator.Faults(0, 1, 0, 0, 1));
         try {
             system.simulator().tenant().hire();
-            await().atMost(Duration.ofSeconds(60)).until(() -> client.metric(settings.ingestPort(),
+            await().atMost(Duration.ofSeconds(60)).until(() -> client.metric(settings.directoryPort(),
                     "profile_sync_graph_errors_total").keySet().stream().anyMatch(k -> k.contains("503")));
         } finally {
             system.simulator().faults(dev.profilesync.simulator.Faults.NONE);

@@ -78,35 +78,35 @@ class EndToEndPostgresIT extends EndToEndContract {
 
     @Test
     void lagInSecondsGrowsWhileTheApplierIsStoppedAndIsZeroWhenCaughtUp() {
-        int ingestPort = system.settings().ingestPort();
+        int monitorPort = system.settings().monitorPort();
         String id = UUID.randomUUID().toString();
         post(id, "2026-11-25T10:00:00Z", "\"jobTitle\":\"Before\"");
         await().atMost(PATIENCE).until(() -> client().profile(id) != null);
-        await().atMost(PATIENCE).until(() -> maxApplierLag(ingestPort) == 0.0);
+        await().atMost(PATIENCE).until(() -> maxApplierLag(monitorPort) == 0.0);
 
         system.stopApplier();
         try {
             post(id, "2026-11-25T11:00:00Z", "\"jobTitle\":\"While stopped\"");
-            await().atMost(PATIENCE).until(() -> maxApplierLag(ingestPort) > 0.0);
-            double first = maxApplierLag(ingestPort);
-            await().atMost(PATIENCE).until(() -> maxApplierLag(ingestPort) >= first + 2.0);
-            assertThat(client().metric(ingestPort, "profile_sync_lag_seconds").entrySet())
+            await().atMost(PATIENCE).until(() -> maxApplierLag(monitorPort) > 0.0);
+            double first = maxApplierLag(monitorPort);
+            await().atMost(PATIENCE).until(() -> maxApplierLag(monitorPort) >= first + 2.0);
+            assertThat(client().metric(monitorPort, "profile_sync_lag_seconds").entrySet())
                     .as("idle partitions read 0")
                     .anySatisfy(e -> {
                         assertThat(e.getKey()).contains("group=\"profile-applier\"");
                         assertThat(e.getValue()).isZero();
                     });
-            assertThat(client().metric(ingestPort, "profile_sync_lag_records").values().stream()
+            assertThat(client().metric(monitorPort, "profile_sync_lag_records").values().stream()
                     .mapToDouble(Double::doubleValue).sum()).isGreaterThanOrEqualTo(1.0);
         } finally {
             system.startApplier();
         }
-        await().atMost(PATIENCE).until(() -> maxApplierLag(ingestPort) == 0.0);
+        await().atMost(PATIENCE).until(() -> maxApplierLag(monitorPort) == 0.0);
         assertThat(client().field(id, "jobTitle")).isEqualTo("While stopped");
     }
 
-    private double maxApplierLag(int ingestPort) {
-        return client().metric(ingestPort, "profile_sync_lag_seconds").entrySet().stream()
+    private double maxApplierLag(int monitorPort) {
+        return client().metric(monitorPort, "profile_sync_lag_seconds").entrySet().stream()
                 .filter(e -> e.getKey().contains("group=\"profile-applier\"")).mapToDouble(Map.Entry::getValue)
                 .max().orElse(-1);
     }

@@ -12,7 +12,8 @@ final class FreePorts {
     }
 
     static LocalSettings settings(Path dataDir, String datasourceUrl) {
-        return new LocalSettings(dataDir, port(), port(), port(), port(), port(), datasourceUrl, "it-key", 4, port(), 0, 0);
+        return new LocalSettings(dataDir, port(), port(), port(), port(), port(), port(), port(), datasourceUrl, "it-key",
+                4, port(), 0, 0);
     }
 
     private static int port() {

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.profilesync.events.Topics;
 import dev.profilesync.simulator.Faults;
 import dev.profilesync.simulator.Tenant;
 import tools.jackson.databind.JsonNode;
@@ -88,7 +89,7 @@ class GraphIngestIT {
             assertThat(client.profile(hire)).isNotNull();
             assertThat(client.profile(leaver)).isNull();
         });
-        assertThat(client.metric(system.settings().ingestPort(), "profile_sync_graph_notifications_total"))
+        assertThat(client.metric(system.settings().directoryPort(), "profile_sync_graph_notifications_total"))
                 .anySatisfy((labels, value) -> {
                     assertThat(labels).contains("outcome=\"accepted\"");
                     assertThat(value).isPositive();
@@ -101,12 +102,12 @@ class GraphIngestIT {
     @Order(3)
     void aNotificationWithAWrongClientStateIsRefused() throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                "http://127.0.0.1:" + system.settings().ingestPort() + "/graph/notifications"))
+                "http://127.0.0.1:" + system.settings().directoryPort() + "/graph/notifications"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"value\":[{\"clientState\":\"forged\","
                         + "\"resource\":\"Users/x\"}]}")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(403);
-        assertThat(client.metric(system.settings().ingestPort(), "profile_sync_graph_notifications_total"))
+        assertThat(client.metric(system.settings().directoryPort(), "profile_sync_graph_notifications_total"))
                 .anySatisfy((labels, value) -> {
                     assertThat(labels).contains("outcome=\"refused\"");
                     assertThat(value).isGreaterThanOrEqualTo(1.0);
@@ -116,8 +117,8 @@ class GraphIngestIT {
     @Test
     @Order(4)
     void photoChangesAreDetectedByTheEtagSweep() {
-        system.stopIngest();
-        system.startIngest("--profile-sync.ingest.graph.photo-sweep-interval=3s");
+        system.stopDirectorySync();
+        system.startDirectorySync("--profile-sync.directory.photo-sweep-interval=3s");
         String user = someUser(5);
         system.simulator().tenant().changePhoto(user, null);
         await().atMost(PATIENCE).until(() -> photoEventsFor(user).contains("etag-changed"));
@@ -127,28 +128,28 @@ class GraphIngestIT {
 
     @Test
     @Order(5)
-    void stoppingTheIngestMidRoundLosesNothing() {
+    void stoppingTheReaderMidRoundLosesNothing() {
         system.simulator().faults(new Faults(0, 0, 0, 40, 1));
         system.simulator().expireDeltaTokens();
         system.simulator().tenant().update(someUser(6), Map.of("department", "Before the crash"));
         // a full round of 50 slow pages is now in progress; stop in the middle of it
         await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> true);
-        system.stopIngest();
+        system.stopDirectorySync();
         system.simulator().faults(Faults.NONE);
         system.simulator().tenant().update(someUser(7), Map.of("department", "While it was down"));
-        system.startIngest();
+        system.startDirectorySync();
         awaitStoreEqualsTruth();
     }
 
     @Test
     @Order(6)
     void anExpiredDeltaTokenForcesAResyncThatDeletesUsersWhoVanished() {
-        system.stopIngest();
+        system.stopDirectorySync();
         Tenant tenant = system.simulator().tenant();
         String gone = someUser(8);
         tenant.delete(gone);
         system.simulator().expireDeltaTokens();
-        system.startIngest();
+        system.startDirectorySync();
         await().atMost(PATIENCE).until(() -> client.profile(gone) == null);
         awaitStoreEqualsTruth();
     }
@@ -226,7 +227,7 @@ class GraphIngestIT {
         List<String> reasons = new java.util.ArrayList<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
                 new StringDeserializer())) {
-            consumer.subscribe(List.of("directory.photo-changes"));
+            consumer.subscribe(List.of(Topics.PHOTO_CHANGES));
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
             while (System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(300))) {

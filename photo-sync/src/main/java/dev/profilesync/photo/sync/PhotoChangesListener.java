@@ -8,6 +8,7 @@ import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.ListenerExecutionFailedException;
 import org.springframework.stereotype.Component;
 
+import dev.profilesync.events.ConsumerGroups;
 import dev.profilesync.events.InvalidEventException;
 import dev.profilesync.events.PhotoChanged;
 import dev.profilesync.events.PhotoEventCodec;
@@ -35,7 +36,8 @@ class PhotoChangesListener {
         this.registry = registry;
     }
 
-    @KafkaListener(id = "photo-sync", topics = Topics.PHOTO_CHANGES, concurrency = "${profile-sync.photo.consumers}")
+    @KafkaListener(id = ConsumerGroups.PHOTO_SYNC, groupId = ConsumerGroups.PHOTO_SYNC, topics = Topics.PHOTO_CHANGES,
+             concurrency = "${profile-sync.photo.consumers}")
     void on(ConsumerRecord<String, byte[]> record) {
         PhotoChanged event;
         try {

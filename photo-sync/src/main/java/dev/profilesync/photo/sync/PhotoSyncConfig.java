@@ -28,8 +28,7 @@ class PhotoSyncConfig {
 
     @Bean(destroyMethod = "")
     GraphServiceClient graphClient(PhotoSyncProperties properties) {
-        PhotoSyncProperties.Graph graph = properties.graph();
-        return GraphClients.create(graph.baseUrl(), graph.tenantId(), graph.clientId(), graph.clientSecret());
+        return GraphClients.create(properties.graph());
     }
 
     @Bean
@@ -45,8 +44,10 @@ class PhotoSyncConfig {
     }
 
     @Bean
-    KafkaAdmin.NewTopics photoTopics() {
-        return new KafkaAdmin.NewTopics(Topics.declaration(Topics.deadLetterOf(Topics.PHOTO_CHANGES), 1, (short) 0));
+    KafkaAdmin.NewTopics photoTopics(PhotoSyncProperties properties) {
+        PhotoSyncProperties.TopicSettings topics = properties.topics();
+        return new KafkaAdmin.NewTopics(Topics.newTopics(topics.partitions(), topics.replicationFactor(),
+                Topics.PHOTO_CHANGES_TOPIC));
     }
 
     @Bean
@@ -58,9 +59,6 @@ class PhotoSyncConfig {
 
     @Bean
     DeadLetterPublishingRecoverer deadLetterRecoverer(KafkaOperations<Object, Object> template) {
-        DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(template,
-                (record, exception) -> DeadLetters.destinationOf(record));
-        recoverer.setHeadersFunction((record, exception) -> DeadLetters.reasonHeaders(exception));
-        return recoverer;
+        return DeadLetters.recoverer(template);
     }
 }

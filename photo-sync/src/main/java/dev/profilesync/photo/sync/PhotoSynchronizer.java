@@ -28,6 +28,7 @@ import dev.profilesync.events.PhotoChanged;
 import dev.profilesync.events.ProfileField;
 import dev.profilesync.events.UserChanged;
 import dev.profilesync.events.UserEventCodec;
+import dev.profilesync.graph.MediaEtags;
 import dev.profilesync.photo.PhotoSyncProperties;
 import dev.profilesync.photo.store.PhotoStore;
 import dev.profilesync.photo.thumbnail.PhotoRejectedException;
@@ -80,8 +81,7 @@ class PhotoSynchronizer {
             }
             throw e;
         }
-        Object mediaEtag = photo == null ? null : photo.getAdditionalData().get("@odata.mediaEtag");
-        String etag = mediaEtag == null ? "" : mediaEtag.toString();
+        String etag = MediaEtags.of(photo);
         if (!etag.isEmpty() && store.sourceEtag(user).filter(etag::equals).isPresent()) {
             return outcome("unchanged");
         }

@@ -1,0 +1,20 @@
+package dev.profilesync.directory;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.core.KafkaAdmin;
+
+import dev.profilesync.events.Topics;
+
+/** Declares the topics directory-sync writes, its state and its lease, so a fresh cluster works without manual steps. */
+@Configuration(proxyBeanMethods = false)
+class DirectoryTopicsConfig {
+
+    @Bean
+    KafkaAdmin.NewTopics directoryTopics(DirectorySyncProperties properties) {
+        DirectorySyncProperties.TopicSettings topics = properties.topics();
+        return new KafkaAdmin.NewTopics(Topics.newTopics(topics.partitions(), topics.replicationFactor(),
+                Topics.USER_CHANGES_TOPIC, Topics.PHOTO_CHANGES_TOPIC, Topics.INGEST_STATE_TOPIC,
+                Topics.DIRECTORY_SYNC_LEASE_TOPIC));
+    }
+}

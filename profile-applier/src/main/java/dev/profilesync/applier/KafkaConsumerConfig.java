@@ -1,0 +1,41 @@
+package dev.profilesync.applier;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.KafkaOperations;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.util.backoff.ExponentialBackOff;
+
+import dev.profilesync.events.DeadLetters;
+import dev.profilesync.events.Topics;
+
+/**
+ * Error handling of the applier. Poison records are dead-lettered by the listener itself, record by record, with the
+ * cause in the headers. Whatever else fails a batch (the database is down, a deadlock, a cut connection) is transient:
+ * the whole batch is retried with back-off, forever, while the consumer stays paused and the lag grows; nothing of it
+ * is dead-lettered and no offset moves past it.
+ */
+@Configuration(proxyBeanMethods = false)
+class KafkaConsumerConfig {
+
+    @Bean
+    KafkaAdmin.NewTopics applierTopics(ApplierProperties properties) {
+        ApplierProperties.TopicSettings topics = properties.topics();
+        return new KafkaAdmin.NewTopics(Topics.newTopics(topics.partitions(), topics.replicationFactor(),
+                Topics.USER_CHANGES_TOPIC));
+    }
+
+    @Bean
+    DefaultErrorHandler transientFaultRetries() {
+        ExponentialBackOff backOff = new ExponentialBackOff(200, 2.0);
+        backOff.setMaxInterval(30_000);
+        return new DefaultErrorHandler(backOff);
+    }
+
+    @Bean
+    DeadLetterPublishingRecoverer deadLetterRecoverer(KafkaOperations<Object, Object> template) {
+        return DeadLetters.recoverer(template);
+    }
+}

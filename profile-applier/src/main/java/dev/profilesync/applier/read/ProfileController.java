@@ -1,0 +1,75 @@
+package dev.profilesync.applier.read;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.profilesync.events.Identifiers;
+
+/** The profile read API: one profile as stored, or a page of profiles found by text and department. */
+@RestController
+class ProfileController {
+
+    static final int MAX_PAGE_SIZE = 200;
+
+    private final ProfileQueries store;
+
+    ProfileController(ProfileQueries store) {
+        this.store = store;
+    }
+
+    @GetMapping("/api/v1/profiles/{id}")
+    ResponseEntity<?> profile(@PathVariable String id) {
+        return Identifiers.userId(id)
+                .flatMap(store::find)
+                .filter(StoredProfile::present)
+                .<ResponseEntity<?>>map(profile -> ResponseEntity.ok(representation(profile)))
+                .orElseGet(() -> problem(HttpStatus.NOT_FOUND, "profile-not-found", "no profile with id " + id));
+    }
+
+    @GetMapping("/api/v1/profiles")
+    ResponseEntity<?> search(@RequestParam(required = false) String query,
+            @RequestParam(required = false) String department, @RequestParam(defaultValue = "0") int page,
+            @RequestParam(defaultValue = "20") int size) {
+        if (page < 0 || size < 1 || size > MAX_PAGE_SIZE) {
+            return problem(HttpStatus.BAD_REQUEST, "invalid-page",
+                    "page must be 0 or more and size between 1 and " + MAX_PAGE_SIZE);
+        }
+        List<StoredProfile> found = store.search(query, department, Math.multiplyExact(page, size), size + 1);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("items", found.stream().limit(size).map(ProfileController::representation).toList());
+        body.put("page", page);
+        body.put("size", size);
+        body.put("hasMore", found.size() > size);
+        return ResponseEntity.ok(body);
+    }
+
+    static Map<String, Object> representation(StoredProfile profile) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", profile.userId());
+        profile.fields().forEach((field, value) -> body.put(field.jsonName(), value));
+        Map<String, Object> sync = new LinkedHashMap<>();
+        sync.put("lastObservedAt", profile.lastObservedAt());
+        sync.put("lastAppliedAt", profile.lastAppliedAt());
+        sync.put("lastSource", profile.lastSource());
+        sync.put("lastEventId", profile.lastEventId());
+        body.put("sync", sync);
+        return body;
+    }
+
+    static ResponseEntity<?> problem(HttpStatus status, String reason, String detail) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setType(URI.create("https://profile-sync.dev/problems/" + reason));
+        problem.setProperty("reason", reason);
+        return ResponseEntity.status(status).body(problem);
+    }
+}

@@ -1,0 +1,81 @@
+package dev.profilesync.applier.read;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+import dev.profilesync.applier.store.ProfileTable;
+import dev.profilesync.events.ProfileField;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The read side's queries on the {@code profile} table: one profile by id, and search with stable pages. */
+@Repository
+public class ProfileQueries {
+
+    private static final ProfileField[] FIELDS = ProfileField.values();
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final TypeReference<List<String>> STRING_LIST = new TypeReference<>() {
+    };
+
+    private final JdbcTemplate jdbc;
+
+    public ProfileQueries(DataSource dataSource) {
+        this.jdbc = new JdbcTemplate(dataSource);
+    }
+
+    public Optional<StoredProfile> find(String userId) {
+        return jdbc.query("SELECT * FROM profile WHERE user_id = ?", (rs, n) -> read(rs), userId).stream().findFirst();
+    }
+
+    /**
+     * Present profiles matching {@code query} (in display name, mail or user principal name, ignoring case) and
+     * {@code department} (exact), ordered by display name then id, so pages are stable.
+     */
+    List<StoredProfile> search(String query, String department, int offset, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT * FROM profile WHERE present = TRUE");
+        List<Object> args = new ArrayList<>();
+        if (query != null && !query.isBlank()) {
+            String like = "%" + query.toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%")
+                    .replace("_", "\\_") + "%";
+            sql.append(" AND (LOWER(display_name) LIKE ? ESCAPE '\\' OR LOWER(mail) LIKE ? ESCAPE '\\'"
+                    + " OR LOWER(user_principal_name) LIKE ? ESCAPE '\\')");
+            args.addAll(List.of(like, like, like));
+        }
+        if (department != null && !department.isBlank()) {
+            sql.append(" AND department = ?");
+            args.add(department);
+        }
+        sql.append(" ORDER BY display_name, user_id LIMIT ? OFFSET ?");
+        args.add(limit);
+        args.add(offset);
+        return jdbc.query(sql.toString(), (rs, n) -> read(rs), args.toArray());
+    }
+
+    private static StoredProfile read(ResultSet rs) throws SQLException {
+        Map<ProfileField, Object> fields = new EnumMap<>(ProfileField.class);
+        for (ProfileField field : FIELDS) {
+            String text = rs.getString(ProfileTable.column(field));
+            if (text != null) {
+                fields.put(field, switch (field.kind()) {
+                    case STRING -> text;
+                    case BOOLEAN -> Boolean.valueOf(text);
+                    case STRING_LIST -> JSON.readValue(text, STRING_LIST);
+                });
+            }
+        }
+        return new StoredProfile(rs.getString("user_id"), rs.getBoolean("present"), fields,
+                ProfileTable.instantOfMicros(rs.getLong("last_observed_ts")),
+                rs.getString("last_event_id"), rs.getString("last_source"),
+                rs.getTimestamp("last_applied_at").toInstant(), rs.getLong("last_delay_ms"));
+    }
+}

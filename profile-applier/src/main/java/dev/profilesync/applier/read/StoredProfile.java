@@ -1,0 +1,19 @@
+package dev.profilesync.applier.read;
+
+import java.time.Instant;
+import java.util.Map;
+
+import dev.profilesync.events.ProfileField;
+
+/**
+ * A profile as the store holds it.
+ *
+ * @param present false when the user's latest write is a deletion
+ * @param fields the non-null fields
+ * @param lastObservedAt when the newest applied change was observed at its source
+ * @param lastAppliedAt when that change was written to the store
+ * @param lastDelayMillis the difference of the two
+ */
+public record StoredProfile(String userId, boolean present, Map<ProfileField, Object> fields, Instant lastObservedAt,
+        String lastEventId, String lastSource, Instant lastAppliedAt, long lastDelayMillis) {
+}

@@ -1,0 +1,188 @@
+package dev.profilesync.applier.write;
+
+import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.support.JdbcUtils;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.profilesync.events.ProfileField;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Writes to the {@code profile} table: convergent upserts (a register is replaced only by a higher version), one
+ * statement per part of a poll on PostgreSQL, a {@code MERGE} batch on H2, inside the poll's one transaction. It never
+ * reads profiles; the read side has its own queries.
+ */
+@Repository
+public class ProfileWriter {
+
+    private static final ProfileField[] FIELDS = ProfileField.values();
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
+    private final ProfileSql.Dialect dialect;
+    private final String upsert;
+    private final String singleRowUpsert;
+
+    public ProfileWriter(DataSource dataSource, TransactionTemplate transactions) {
+        this.jdbc = new JdbcTemplate(dataSource);
+        this.transactions = transactions;
+        this.dialect = dialectOf(dataSource);
+        this.upsert = ProfileSql.upsert(dialect);
+        this.singleRowUpsert = dialect == ProfileSql.Dialect.POSTGRESQL ? ProfileSql.postgresSingleRowUpsert() : upsert;
+    }
+
+    /** Writes every pending profile in one transaction; returns when it has committed. */
+    public void apply(Collection<PendingProfile> pending, Instant appliedAt) {
+        if (pending.isEmpty()) {
+            return;
+        }
+        List<PendingProfile> rows = new ArrayList<>(pending);
+        inTransaction(() -> {
+            upsert(rows, appliedAt);
+            return rows.size();
+        });
+    }
+
+    /** Runs {@code work} in one store transaction on the calling thread. */
+    <T> T inTransaction(java.util.function.Supplier<T> work) {
+        return transactions.execute(status -> work.get());
+    }
+
+    /** Writes the rows (one per user) in the current transaction. */
+    void upsert(List<PendingProfile> rows, Instant appliedAt) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        if (dialect == ProfileSql.Dialect.POSTGRESQL && rows.size() == 1) {
+            jdbc.update(singleRowUpsert, statement -> bind(statement, rows.get(0), appliedAt));
+        } else if (dialect == ProfileSql.Dialect.POSTGRESQL) {
+            jdbc.update(upsert, statement -> bindColumns(statement, rows, appliedAt));
+        } else {
+            jdbc.batchUpdate(upsert, rows, rows.size(), (statement, profile) -> bind(statement, profile, appliedAt));
+        }
+    }
+
+    /** PostgreSQL: one array per column, in the order of {@link ProfileSql#columns()}. */
+    private static void bindColumns(PreparedStatement statement, List<PendingProfile> rows, Instant appliedAt)
+            throws SQLException {
+        int n = rows.size();
+        java.sql.Connection connection = statement.getConnection();
+        String[] ids = new String[n];
+        String[] lastEventIds = new String[n];
+        String[] lastSources = new String[n];
+        Long[] lastObserved = new Long[n];
+        Long[] delays = new Long[n];
+        Timestamp[] applied = new Timestamp[n];
+        Timestamp appliedStamp = Timestamp.from(appliedAt);
+        int registers = FIELDS.length + 1;
+        Object[][] values = new Object[registers][];
+        Long[][] stamps = new Long[registers][n];
+        String[][] eventIds = new String[registers][n];
+        values[0] = new Boolean[n];
+        for (int r = 1; r < registers; r++) {
+            values[r] = new String[n];
+        }
+        for (int row = 0; row < n; row++) {
+            PendingProfile profile = rows.get(row);
+            ids[row] = profile.userId();
+            setCell(values, stamps, eventIds, 0, row, profile.presence());
+            for (ProfileField field : FIELDS) {
+                setCell(values, stamps, eventIds, field.ordinal() + 1, row, encoded(profile.field(field)));
+            }
+            Version latest = profile.latest();
+            lastObserved[row] = latest.observedMicros();
+            lastEventIds[row] = latest.eventId();
+            lastSources[row] = profile.latestSource();
+            applied[row] = appliedStamp;
+            delays[row] = Math.max(0, appliedAt.toEpochMilli() - latest.observedAt().toEpochMilli());
+        }
+        int i = 1;
+        statement.setArray(i++, connection.createArrayOf("text", ids));
+        for (int r = 0; r < registers; r++) {
+            statement.setArray(i++, connection.createArrayOf(r == 0 ? "bool" : "text", values[r]));
+            statement.setArray(i++, connection.createArrayOf("int8", stamps[r]));
+            statement.setArray(i++, connection.createArrayOf("text", eventIds[r]));
+        }
+        statement.setArray(i++, connection.createArrayOf("int8", lastObserved));
+        statement.setArray(i++, connection.createArrayOf("text", lastEventIds));
+        statement.setArray(i++, connection.createArrayOf("text", lastSources));
+        statement.setArray(i++, connection.createArrayOf("timestamptz", applied));
+        statement.setArray(i, connection.createArrayOf("int8", delays));
+    }
+
+    private static void setCell(Object[][] values, Long[][] stamps, String[][] eventIds, int register, int row,
+            Register cell) {
+        if (cell != null) {
+            values[register][row] = cell.value();
+            stamps[register][row] = cell.version().observedMicros();
+            eventIds[register][row] = cell.version().eventId();
+        }
+    }
+
+    private static void bind(PreparedStatement statement, PendingProfile profile, Instant appliedAt)
+            throws SQLException {
+        int i = 1;
+        statement.setString(i++, profile.userId());
+        i = bindRegister(statement, i, profile.presence(), Types.BOOLEAN);
+        for (ProfileField field : FIELDS) {
+            i = bindRegister(statement, i, encoded(profile.field(field)), Types.VARCHAR);
+        }
+        Version latest = profile.latest();
+        statement.setLong(i++, latest.observedMicros());
+        statement.setString(i++, latest.eventId());
+        statement.setString(i++, profile.latestSource());
+        statement.setTimestamp(i++, Timestamp.from(appliedAt));
+        statement.setLong(i, Math.max(0, (appliedAt.toEpochMilli() - latest.observedAt().toEpochMilli())));
+    }
+
+    private static int bindRegister(PreparedStatement statement, int i, Register register, int valueType)
+            throws SQLException {
+        if (register == null) {
+            statement.setNull(i, valueType);
+            statement.setNull(i + 1, Types.BIGINT);
+            statement.setNull(i + 2, Types.VARCHAR);
+        } else {
+            if (register.value() == null) {
+                statement.setNull(i, valueType);
+            } else {
+                statement.setObject(i, register.value(), valueType);
+            }
+            statement.setLong(i + 1, register.version().observedMicros());
+            statement.setString(i + 2, register.version().eventId());
+        }
+        return i + 3;
+    }
+
+    private static Register encoded(Register register) {
+        if (register == null || register.value() == null || register.value() instanceof String) {
+            return register;
+        }
+        String text = register.value() instanceof List<?> list ? JSON.writeValueAsString(list)
+                : register.value().toString();
+        return new Register(text, register.version());
+    }
+
+    private static ProfileSql.Dialect dialectOf(DataSource dataSource) {
+        try {
+            String product = JdbcUtils.extractDatabaseMetaData(dataSource, DatabaseMetaData::getDatabaseProductName);
+            return product.toLowerCase().contains("postgres") ? ProfileSql.Dialect.POSTGRESQL : ProfileSql.Dialect.H2;
+        } catch (org.springframework.jdbc.support.MetaDataAccessException e) {
+            throw new IllegalStateException("cannot tell which database the profile store is", e);
+        }
+    }
+
+}

@@ -1,0 +1,133 @@
+package dev.profilesync.monitor.lag;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+import dev.profilesync.events.ConsumerGroups;
+import dev.profilesync.monitor.SyncMonitorProperties;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+
+/**
+ * Publishes {@code profile_sync_lag_seconds} and {@code profile_sync_lag_records} per group, topic and partition for
+ * the consumer groups of the contract ({@link ConsumerGroups#WATCHED}). It runs in sync-monitor, outside the consumers
+ * it measures, so the gauge keeps growing while a consumer is down; an idle, caught-up partition reads 0. It only
+ * reads, so any number of monitors may run.
+ */
+@Component
+class ConsumerLagMonitor implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(ConsumerLagMonitor.class);
+
+    private final SyncMonitorProperties.Lag settings;
+    private final KafkaProperties kafka;
+    private final Clock clock = Clock.systemUTC();
+    private final Map<List<String>, PartitionLag> lags = new ConcurrentHashMap<>();
+    private final MultiGauge seconds;
+    private final MultiGauge records;
+    private final Counter failures;
+    private ScheduledExecutorService scheduler;
+    private Admin admin;
+    private KafkaConsumer<byte[], byte[]> fetcher;
+    private LagReader reader;
+
+    ConsumerLagMonitor(SyncMonitorProperties properties, KafkaProperties kafka, MeterRegistry registry) {
+        this.settings = properties.lag();
+        this.kafka = kafka;
+        this.seconds = MultiGauge.builder("profile_sync_lag_seconds")
+                .description("Age of the oldest change not yet processed by the group (0 when caught up)")
+                .baseUnit("seconds").register(registry);
+        this.records = MultiGauge.builder("profile_sync_lag_records")
+                .description("Records between the group's committed offset and the end of the partition")
+                .register(registry);
+        this.failures = Counter.builder("profile_sync_lag_read_failures")
+                .description("Lag readings that failed (Kafka unreachable or slow)").register(registry);
+    }
+
+    void refresh() {
+        for (ConsumerGroups.Watched watched : ConsumerGroups.WATCHED) {
+            List<String> groupAndTopic = List.of(watched.group(), watched.topic());
+            try {
+                reader.read(groupAndTopic.get(0), groupAndTopic.get(1)).forEach((partition, reading) -> lags
+                        .computeIfAbsent(key(groupAndTopic, partition), k -> new PartitionLag())
+                        .update(reading.oldestPendingTimestamp(), reading.pendingRecords()));
+            } catch (org.apache.kafka.common.errors.InterruptException | InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                failures.increment();
+                log.warn("Could not read the lag of {} on {}: {}", groupAndTopic.get(0), groupAndTopic.get(1),
+                        e.toString());
+            }
+        }
+        publish();
+    }
+
+    private void publish() {
+        List<MultiGauge.Row<?>> secondRows = new ArrayList<>();
+        List<MultiGauge.Row<?>> recordRows = new ArrayList<>();
+        lags.forEach((key, lag) -> {
+            Tags tags = Tags.of("group", key.get(0), "topic", key.get(1), "partition", key.get(2));
+            secondRows.add(MultiGauge.Row.of(tags, lag, l -> l.seconds(clock.millis())));
+            recordRows.add(MultiGauge.Row.of(tags, lag, PartitionLag::records));
+        });
+        seconds.register(secondRows, true);
+        records.register(recordRows, true);
+    }
+
+    private static List<String> key(List<String> groupAndTopic, TopicPartition partition) {
+        return List.of(groupAndTopic.get(0), groupAndTopic.get(1), String.valueOf(partition.partition()));
+    }
+
+    @Override
+    public void start() {
+        Map<String, Object> consumerProps = kafka.buildConsumerProperties();
+        consumerProps.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        consumerProps.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
+        consumerProps.put(ConsumerConfig.CLIENT_ID_CONFIG, "sync-monitor-lag");
+        admin = Admin.create(kafka.buildAdminProperties());
+        fetcher = new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        reader = new LagReader(admin, fetcher);
+        scheduler = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "lag-monitor"));
+        scheduler.scheduleWithFixedDelay(this::refresh, 0, settings.interval().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void stop() {
+        scheduler.shutdownNow();
+        try {
+            scheduler.awaitTermination(15, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        fetcher.close();
+        admin.close();
+        scheduler = null;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return scheduler != null;
+    }
+}
