@@ -1,6 +1,7 @@
 package dev.profilesync.events;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -8,6 +9,8 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
  * Where a record that cannot be processed goes, and what it carries there: the original record, Spring Kafka's
@@ -31,6 +34,17 @@ public final class DeadLetters {
                 (record, exception) -> destinationOf(record));
         recoverer.setHeadersFunction((record, exception) -> reasonHeaders(exception));
         return recoverer;
+    }
+
+    /**
+     * The error handler every consumer uses for what is not a dead letter: a failure is transient (the database is
+     * down, Graph throttles beyond the SDK's retries) and the record is retried with exponential back-off from
+     * {@code first} up to {@code longest} apart, forever, while the consumer stays paused and the lag grows.
+     */
+    public static DefaultErrorHandler transientFaultRetries(Duration first, Duration longest) {
+        ExponentialBackOff backOff = new ExponentialBackOff(first.toMillis(), 2.0);
+        backOff.setMaxInterval(longest.toMillis());
+        return new DefaultErrorHandler(backOff);
     }
 
     /** The dead-letter topic of the record's topic; the partition is left to the key. */

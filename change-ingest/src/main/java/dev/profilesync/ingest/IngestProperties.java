@@ -7,6 +7,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
+import dev.profilesync.events.TopicSettings;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -40,12 +41,5 @@ public record IngestProperties(@Valid @NotNull Intake intake, @Valid @NotNull To
         public String toString() {
             return "ApiClient[name=" + name + ", key=***]";
         }
-    }
-
-    /**
-     * @param partitions partitions of a topic created by this service
-     * @param replicationFactor replicas of a created topic; 0 takes the broker's {@code default.replication.factor}
-     */
-    public record TopicSettings(@Min(1) int partitions, @Min(0) short replicationFactor) {
     }
 }

@@ -15,8 +15,6 @@ class KafkaTopicsConfig {
 
     @Bean
     KafkaAdmin.NewTopics contractTopics(IngestProperties properties) {
-        IngestProperties.TopicSettings topics = properties.topics();
-        return new KafkaAdmin.NewTopics(Topics.newTopics(topics.partitions(), topics.replicationFactor(),
-                Topics.USER_CHANGES_TOPIC, Topics.PHOTO_CHANGES_TOPIC));
+        return properties.topics().declare(Topics.USER_CHANGES_TOPIC, Topics.PHOTO_CHANGES_TOPIC);
     }
 }

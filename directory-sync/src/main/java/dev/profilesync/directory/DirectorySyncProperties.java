@@ -6,6 +6,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
 import dev.profilesync.graph.GraphSettings;
+import dev.profilesync.events.TopicSettings;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -59,12 +60,5 @@ public record DirectorySyncProperties(String tenant, @Valid @NotNull GraphSettin
      *        session timeout on the lease group)
      */
     public record Lease(@NotNull Duration sessionTimeout) {
-    }
-
-    /**
-     * @param partitions partitions of a created topic
-     * @param replicationFactor replicas of a created topic; 0 takes the broker's {@code default.replication.factor}
-     */
-    public record TopicSettings(@Min(1) int partitions, @Min(0) short replicationFactor) {
     }
 }

@@ -12,9 +12,7 @@ class DirectoryTopicsConfig {
 
     @Bean
     KafkaAdmin.NewTopics directoryTopics(DirectorySyncProperties properties) {
-        DirectorySyncProperties.TopicSettings topics = properties.topics();
-        return new KafkaAdmin.NewTopics(Topics.newTopics(topics.partitions(), topics.replicationFactor(),
-                Topics.USER_CHANGES_TOPIC, Topics.PHOTO_CHANGES_TOPIC, Topics.INGEST_STATE_TOPIC,
-                Topics.DIRECTORY_SYNC_LEASE_TOPIC));
+        return properties.topics().declare(Topics.USER_CHANGES_TOPIC, Topics.PHOTO_CHANGES_TOPIC,
+                Topics.INGEST_STATE_TOPIC, Topics.DIRECTORY_SYNC_LEASE_TOPIC);
     }
 }

@@ -8,6 +8,7 @@ import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 import dev.profilesync.graph.GraphSettings;
+import dev.profilesync.events.TopicSettings;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
@@ -38,12 +39,5 @@ public record PhotoSyncProperties(@Min(1) int consumers, @Min(1) int graphConcur
      * @param maxAspectRatio longest side over shortest side
      */
     public record Limits(@NotNull DataSize maxSize, @Min(1) long maxPixels, @DecimalMin("1.0") double maxAspectRatio) {
-    }
-
-    /**
-     * @param partitions partitions of a created topic
-     * @param replicationFactor replicas of a created topic; 0 takes the broker's {@code default.replication.factor}
-     */
-    public record TopicSettings(@Min(1) int partitions, @Min(0) short replicationFactor) {
     }
 }

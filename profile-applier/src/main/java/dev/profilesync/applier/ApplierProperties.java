@@ -7,6 +7,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
 import dev.profilesync.events.FieldOwner;
+import dev.profilesync.events.TopicSettings;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
@@ -23,11 +24,4 @@ import jakarta.validation.constraints.NotNull;
 @ConfigurationProperties("profile-sync.applier")
 public record ApplierProperties(@Min(1) int consumers, @NotEmpty Map<FieldOwner, List<String>> ownership,
         @Valid @NotNull TopicSettings topics) {
-
-    /**
-     * @param partitions partitions of a created topic
-     * @param replicationFactor replicas of a created topic; 0 takes the broker's {@code default.replication.factor}
-     */
-    public record TopicSettings(@Min(1) int partitions, @Min(0) short replicationFactor) {
-    }
 }

@@ -1,12 +1,13 @@
 package dev.profilesync.applier;
 
+import java.time.Duration;
+
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
-import org.springframework.util.backoff.ExponentialBackOff;
 
 import dev.profilesync.events.DeadLetters;
 import dev.profilesync.events.Topics;
@@ -22,16 +23,12 @@ class KafkaConsumerConfig {
 
     @Bean
     KafkaAdmin.NewTopics applierTopics(ApplierProperties properties) {
-        ApplierProperties.TopicSettings topics = properties.topics();
-        return new KafkaAdmin.NewTopics(Topics.newTopics(topics.partitions(), topics.replicationFactor(),
-                Topics.USER_CHANGES_TOPIC));
+        return properties.topics().declare(Topics.USER_CHANGES_TOPIC);
     }
 
     @Bean
     DefaultErrorHandler transientFaultRetries() {
-        ExponentialBackOff backOff = new ExponentialBackOff(200, 2.0);
-        backOff.setMaxInterval(30_000);
-        return new DefaultErrorHandler(backOff);
+        return DeadLetters.transientFaultRetries(Duration.ofMillis(200), Duration.ofSeconds(30));
     }
 
     @Bean

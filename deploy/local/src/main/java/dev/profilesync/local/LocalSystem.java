@@ -23,7 +23,7 @@ import dev.profilesync.simulator.DirectorySimulator;
 public final class LocalSystem implements AutoCloseable {
 
     /** Auto-configurations a service must not pick up just because another service put them on the classpath. */
-    private static final String NO_DATABASE = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration,"
+    public static final String NO_DATABASE = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration,"
             + "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration";
 
     private final LocalSettings settings;
@@ -42,6 +42,14 @@ public final class LocalSystem implements AutoCloseable {
     }
 
     public static LocalSystem start(LocalSettings settings) throws IOException {
+        return start(settings, true);
+    }
+
+    /**
+     * @param directorySync whether to run directory-sync in this JVM; tests that run it as separate processes (to
+     *        kill one) say false
+     */
+    public static LocalSystem start(LocalSettings settings, boolean directorySync) throws IOException {
         LocalSystem system = new LocalSystem(settings, LocalKafka.start(settings));
         try {
             if (settings.simulatorUsers() > 0) {
@@ -52,7 +60,9 @@ public final class LocalSystem implements AutoCloseable {
             system.startIngest();
             system.startApplier();
             if (system.simulator != null) {
-                system.startDirectorySync();
+                if (directorySync) {
+                    system.startDirectorySync();
+                }
                 system.startPhotoSync();
             }
             system.startMonitor();
@@ -147,7 +157,8 @@ public final class LocalSystem implements AutoCloseable {
                 "--spring.autoconfigure.exclude=" + NO_DATABASE,
                 "--profile-sync.photo.graph.base-url=" + simulator.graphUrl(),
                 "--profile-sync.photo.store=" + settings.dataDir().toAbsolutePath().resolve("photos"),
-                "--profile-sync.photo.public-url=http://127.0.0.1:" + settings.photoPort()));
+                "--profile-sync.photo.public-url=http://127.0.0.1:" + settings.photoPort(),
+                "--profile-sync.photo.topics.partitions=" + settings.partitions()));
     }
 
     /** Stops the applier as an operator would (graceful shutdown); the rest keeps running. */

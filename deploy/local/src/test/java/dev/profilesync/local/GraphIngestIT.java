@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.TreeMap;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -38,8 +37,6 @@ import tools.jackson.databind.JsonNode;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GraphIngestIT {
 
-    private static final List<String> ATTRIBUTES = List.of("displayName", "mail", "jobTitle", "department",
-            "officeLocation", "mobilePhone", "managerId");
     private static final Duration PATIENCE = Duration.ofSeconds(90);
 
     @TempDir
@@ -191,31 +188,7 @@ class GraphIngestIT {
     }
 
     private static void awaitStoreEqualsTruth() {
-        Tenant tenant = system.simulator().tenant();
-        await().atMost(PATIENCE).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
-            TreeMap<String, String> lines = storeLines();
-            assertThat(lines).hasSize(tenant.presentUsers());
-            StringBuilder all = new StringBuilder();
-            lines.forEach((id, line) -> all.append(id).append('|').append(line).append('\n'));
-            assertThat(sha256(all.toString())).isEqualTo(tenant.checksum(ATTRIBUTES));
-        });
-    }
-
-    private static TreeMap<String, String> storeLines() {
-        TreeMap<String, String> lines = new TreeMap<>();
-        for (int page = 0;; page++) {
-            JsonNode result = client.applierGet("/api/v1/profiles?size=200&page=" + page);
-            for (JsonNode profile : result.get("items")) {
-                StringBuilder line = new StringBuilder();
-                for (String attribute : ATTRIBUTES) {
-                    line.append(profile.has(attribute) ? profile.get(attribute).asString() : "null").append('|');
-                }
-                lines.put(profile.get("id").asString(), line.toString());
-            }
-            if (!result.get("hasMore").booleanValue()) {
-                return lines;
-            }
-        }
+        StoreTruth.awaitStoreEqualsTruth(system.simulator().tenant(), client, PATIENCE);
     }
 
     private static List<String> photoEventsFor(String user) {
@@ -239,10 +212,5 @@ class GraphIngestIT {
             }
         }
         return reasons;
-    }
-
-    private static String sha256(String text) throws Exception {
-        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 }

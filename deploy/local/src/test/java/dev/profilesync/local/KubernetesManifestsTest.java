@@ -40,6 +40,19 @@ class KubernetesManifestsTest {
         assertDeployment(resources, "change-ingest", "change-ingest.yml", 8081);
         assertDeployment(resources, "profile-applier", "profile-applier.yml", 8082);
         assertDeployment(resources, "photo-sync", "photo-sync.yml", 8083);
+        assertDeployment(resources, "directory-sync", "directory-sync.yml", 8084);
+        assertDeployment(resources, "sync-monitor", "sync-monitor.yml", 8085);
+    }
+
+    @Test
+    void directorySyncRunsAStandbyThatReceivesNotificationsToo() throws IOException {
+        List<HasMetadata> resources = resources();
+        Deployment directory = find(resources, Deployment.class, "directory-sync");
+        assertThat(directory.getSpec().getReplicas()).as("an active instance and a standby").isEqualTo(2);
+        assertThat(directory.getSpec().getStrategy().getRollingUpdate().getMaxSurge().getIntVal()).isZero();
+        assertThat(find(resources, ConfigMap.class, "profile-sync").getData())
+                .containsKey("PROFILE_SYNC_DIRECTORY_WEBHOOK_NOTIFICATION_URL");
+        assertThat(find(resources, Deployment.class, "sync-monitor").getSpec().getReplicas()).isEqualTo(1);
     }
 
     @Test
@@ -65,6 +78,8 @@ class KubernetesManifestsTest {
         Set<String> known = new HashSet<>(settingsOf("change-ingest.yml"));
         known.addAll(settingsOf("profile-applier.yml"));
         known.addAll(settingsOf("photo-sync.yml"));
+        known.addAll(settingsOf("directory-sync.yml"));
+        known.addAll(settingsOf("sync-monitor.yml"));
         ConfigMap config = find(resources(), ConfigMap.class, "profile-sync");
         config.getData().keySet().forEach(name -> assertThat(bindsToAKnownSetting(name, known)).as(name).isTrue());
     }

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -77,6 +78,8 @@ public final class Lease implements AutoCloseable {
         consumer.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
         consumer.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, true);
         consumer.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 5_000);
+        // sticky: a standby that joins does not take the lease from a healthy holder
+        consumer.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         this.consumerProperties = consumer;
         Map<String, Object> producer = new HashMap<>(connection);
         producer.put(ProducerConfig.ACKS_CONFIG, "1");

@@ -1,12 +1,13 @@
 package dev.profilesync.photo.sync;
 
+import java.time.Duration;
+
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
-import org.springframework.util.backoff.ExponentialBackOff;
 
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 
@@ -45,16 +46,12 @@ class PhotoSyncConfig {
 
     @Bean
     KafkaAdmin.NewTopics photoTopics(PhotoSyncProperties properties) {
-        PhotoSyncProperties.TopicSettings topics = properties.topics();
-        return new KafkaAdmin.NewTopics(Topics.newTopics(topics.partitions(), topics.replicationFactor(),
-                Topics.PHOTO_CHANGES_TOPIC));
+        return properties.topics().declare(Topics.PHOTO_CHANGES_TOPIC);
     }
 
     @Bean
     DefaultErrorHandler transientFaultRetries() {
-        ExponentialBackOff backOff = new ExponentialBackOff(500, 2.0);
-        backOff.setMaxInterval(60_000);
-        return new DefaultErrorHandler(backOff);
+        return DeadLetters.transientFaultRetries(Duration.ofMillis(500), Duration.ofMinutes(1));
     }
 
     @Bean
