@@ -9,7 +9,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Reads the {@code fields} object of a user change: every name must be a known {@link ProfileField}, every value must
- * match the field's kind and size, and {@code null} clears the field. Used by the HTTP intake and by the applier for
+ * match the field's kind and size, text must pass {@link ChangeBounds#textProblem}, and {@code null} clears the field. Used by the HTTP intake and by the applier for
  * records emitted straight to Kafka, so both accept exactly the same changes.
  */
 public final class ChangedFields {
@@ -96,6 +96,10 @@ public final class ChangedFields {
         if (text.length() > field.maxLength()) {
             violations.add(new Violation(at, "too-long",
                     field.jsonName() + " is longer than " + field.maxLength() + " characters"));
+        }
+        String problem = ChangeBounds.textProblem(text);
+        if (problem != null) {
+            violations.add(new Violation(at, "invalid-text", field.jsonName() + " " + problem));
         }
         return text;
     }

@@ -1,7 +1,9 @@
 package dev.profilesync.events;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -21,6 +23,15 @@ import org.springframework.util.backoff.ExponentialBackOff;
 public final class DeadLetters {
 
     public static final String REASON_HEADER = "profile-sync-reason";
+
+    /** The SQLState of a failure the store reported, when there is one. */
+    public static final String SQL_STATE_HEADER = "profile-sync-sqlstate";
+
+    /** Every reason a consumer of the contract topics dead-letters a record for, so counters can start at zero. */
+    public static final List<String> REASONS = List.of("oversized", "missing-header", "unsupported-specversion",
+            "invalid-id", "invalid-source", "invalid-subject", "key-mismatch", "unsupported-content-type",
+            "invalid-time", "time-out-of-range", "unknown-type", "schema-invalid", "malformed-json", "store-refused",
+            "unprocessable");
 
     private DeadLetters() {
     }
@@ -58,6 +69,12 @@ public final class DeadLetters {
         String reason = cause instanceof InvalidEventException invalid ? invalid.reason() : "unprocessable";
         RecordHeaders headers = new RecordHeaders();
         headers.add(REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                headers.add(SQL_STATE_HEADER, sql.getSQLState().getBytes(StandardCharsets.UTF_8));
+                break;
+            }
+        }
         return headers;
     }
 }

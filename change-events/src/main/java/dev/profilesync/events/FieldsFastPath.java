@@ -66,7 +66,7 @@ final class FieldsFastPath {
                     return false;
                 }
                 String text = parser.getString();
-                if (text.length() > field.maxLength()) {
+                if (text.length() > field.maxLength() || ChangeBounds.textProblem(text) != null) {
                     return false;
                 }
                 fields.put(field, text);
@@ -80,7 +80,8 @@ final class FieldsFastPath {
                 JsonToken entry;
                 while ((entry = parser.nextToken()) == JsonToken.VALUE_STRING) {
                     String text = parser.getString();
-                    if (text.length() > field.maxLength() || entries.size() == ProfileField.MAX_LIST_ENTRIES) {
+                    if (text.length() > field.maxLength() || entries.size() == ProfileField.MAX_LIST_ENTRIES
+                            || ChangeBounds.textProblem(text) != null) {
                         return false;
                     }
                     entries.add(text);

@@ -2,7 +2,6 @@ package dev.profilesync.events;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +36,17 @@ public final class UserEventCodec {
     private static final JsonMapper MAPPER = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
+
+    private final ChangeBounds bounds;
+
+    /** A codec that checks observed times against the system clock and the default clock skew. */
+    public UserEventCodec() {
+        this(ChangeBounds.defaults());
+    }
+
+    public UserEventCodec(ChangeBounds bounds) {
+        this.bounds = bounds;
+    }
 
     public ProducerRecord<String, byte[]> toRecord(UserEvent event) {
         Headers headers = new RecordHeaders();
@@ -91,6 +101,10 @@ public final class UserEventCodec {
             throw new InvalidEventException("unsupported-content-type", "content-type must be application/json");
         }
         Instant observedAt = observedAt(attributes.time, recordTimestamp);
+        String outOfBounds = bounds.observedAtProblem(observedAt);
+        if (outOfBounds != null) {
+            throw new InvalidEventException("time-out-of-range", outOfBounds);
+        }
         String type = required(attributes.type, CloudEventHeaders.TYPE);
         return switch (type) {
             case TYPE_CHANGED -> new UserChanged(id, userId, source, observedAt, fieldsOf(value));
@@ -158,7 +172,7 @@ public final class UserEventCodec {
         }
         try {
             return Rfc3339.parse(time);
-        } catch (DateTimeParseException e) {
+        } catch (java.time.DateTimeException | ArithmeticException e) {
             throw new InvalidEventException("invalid-time", "ce_time is not an RFC 3339 timestamp: " + time);
         }
     }

@@ -29,9 +29,10 @@ public record IngestProperties(@Valid @NotNull Intake intake, @Valid @NotNull To
      * @param maxBatchSize most changes in one request; more is answered with 413
      * @param maxBodySize largest request body; more is answered with 413
      * @param publishTimeout how long a request waits for Kafka to acknowledge the batch
+     * @param maxClockSkew how far in the future an {@code observedAt} may lie (a source's clock running ahead)
      */
     public record Intake(@NotEmpty List<@Valid ApiClient> apiKeys, @Min(1) int maxBatchSize,
-            @NotNull DataSize maxBodySize, @NotNull Duration publishTimeout) {
+            @NotNull DataSize maxBodySize, @NotNull Duration publishTimeout, @NotNull Duration maxClockSkew) {
     }
 
     /** A client of the intake; the name appears in logs and metrics, the key never does. */

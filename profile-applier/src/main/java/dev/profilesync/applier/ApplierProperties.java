@@ -1,5 +1,6 @@
 package dev.profilesync.applier;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -19,9 +20,12 @@ import jakarta.validation.constraints.NotNull;
  * @param consumers consumer threads of this instance; threads beyond the partitions assigned to it stay idle
  * @param ownership which sources own which fields
  * @param topics how the service creates the topics it reads and dead-letters to, when they do not exist
+ * @param maxClockSkew a change observed further in the future than this is dead-lettered ({@code time-out-of-range})
+ * @param unclassifiedTries how often a poll is tried when the store fails it for a reason that is neither transient
+ *        nor a refused value, before its refused records are isolated and dead-lettered
  */
 @Validated
 @ConfigurationProperties("profile-sync.applier")
 public record ApplierProperties(@Min(1) int consumers, @NotEmpty Map<FieldOwner, List<String>> ownership,
-        @Valid @NotNull TopicSettings topics) {
+        @Valid @NotNull TopicSettings topics, @NotNull Duration maxClockSkew, @Min(1) int unclassifiedTries) {
 }

@@ -1,8 +1,8 @@
 package dev.profilesync.ingest.http;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +15,7 @@ import org.springframework.http.HttpStatus;
 import dev.profilesync.events.ChangedFields;
 import dev.profilesync.events.Identifiers;
 import dev.profilesync.events.ProfileField;
+import dev.profilesync.events.ChangeBounds;
 import dev.profilesync.events.Rfc3339;
 import dev.profilesync.events.UserChanged;
 import dev.profilesync.events.UserDeleted;
@@ -43,10 +44,12 @@ final class ChangeBatchReader {
 
     private final int maxBatchSize;
     private final Clock clock;
+    private final ChangeBounds bounds;
 
-    ChangeBatchReader(int maxBatchSize, Clock clock) {
+    ChangeBatchReader(int maxBatchSize, Clock clock, Duration maxClockSkew) {
         this.maxBatchSize = maxBatchSize;
         this.clock = clock;
+        this.bounds = new ChangeBounds(clock, maxClockSkew);
     }
 
     List<UserEvent> read(byte[] body) {
@@ -167,15 +170,20 @@ final class ChangeBatchReader {
         return Optional.of(node.stringValue());
     }
 
-    private static Instant observedAt(JsonNode node, String at, Instant now, List<Violation> violations) {
+    private Instant observedAt(JsonNode node, String at, Instant now, List<Violation> violations) {
         if (node == null) {
             return now;
         }
         try {
             if (node.isString()) {
-                return Rfc3339.parse(node.stringValue());
+                Instant observedAt = Rfc3339.parse(node.stringValue());
+                String problem = bounds.observedAtProblem(observedAt);
+                if (problem != null) {
+                    violations.add(new Violation(at, "time-out-of-range", problem));
+                }
+                return observedAt;
             }
-        } catch (DateTimeParseException e) {
+        } catch (java.time.DateTimeException | ArithmeticException e) {
             // reported below
         }
         violations.add(new Violation(at, "invalid-time", "observedAt must be an RFC 3339 timestamp with offset"));

@@ -32,7 +32,7 @@ class ChangeIntakeController {
 
     ChangeIntakeController(IngestProperties properties, UserEventPublisher publisher, MeterRegistry registry) {
         this.settings = properties.intake();
-        this.reader = new ChangeBatchReader(settings.maxBatchSize(), Clock.systemUTC());
+        this.reader = new ChangeBatchReader(settings.maxBatchSize(), Clock.systemUTC(), settings.maxClockSkew());
         this.publisher = publisher;
         this.registry = registry;
     }

@@ -4,10 +4,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
+import dev.profilesync.events.DeadLetters;
 import dev.profilesync.events.ProfileField;
+import dev.profilesync.events.Topics;
 import dev.profilesync.events.UserEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -16,8 +19,9 @@ import io.micrometer.core.instrument.Timer;
 
 /**
  * What the write path reports: how long each change took from its source to the store
- * ({@code profile_sync_delay_seconds}), changes applied per source, rows and time per poll transaction, and writes
- * refused by the ownership rule.
+ * ({@code profile_sync_delay_seconds}), changes applied per source, rows and time per poll transaction, writes
+ * refused by the ownership rule, dead letters and poison isolation. Per-source series exist only for the configured
+ * sources (the rest count as {@value #OTHER_SOURCE}), and every series an alert or panel reads starts at zero.
  */
 final class ApplyMetrics implements BatchMerger.Refusals {
 
@@ -28,13 +32,35 @@ final class ApplyMetrics implements BatchMerger.Refusals {
         Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofHours(1), Duration.ofHours(4),
         Duration.ofHours(12)};
 
+    /** Series for sources that are not configured are reported under this source, so clients cannot add series. */
+    static final String OTHER_SOURCE = "other";
+
     private final MeterRegistry registry;
+    private final Set<String> knownSources;
     private final Timer batchTimer;
     private final DistributionSummary batchSize;
     private final Map<String, SourceMeters> bySource = new ConcurrentHashMap<>();
+    private final Counter isolations;
+    private final Counter isolationStatements;
+    private final Counter unclassified;
 
-    ApplyMetrics(MeterRegistry registry) {
+    ApplyMetrics(MeterRegistry registry, Set<String> knownSources) {
         this.registry = registry;
+        this.knownSources = Set.copyOf(knownSources);
+        this.isolations = Counter.builder("profile_sync_applier_isolations")
+                .description("Polls the store refused, bisected to find the records it refuses").register(registry);
+        this.isolationStatements = Counter.builder("profile_sync_applier_isolation_statements")
+                .description("Store transactions spent bisecting refused polls").register(registry);
+        this.unclassified = Counter.builder("profile_sync_applier_unclassified_failures")
+                .description("Store failures neither transient nor a refused value (tried again, then isolated)")
+                .register(registry);
+        for (String reason : DeadLetters.REASONS) {
+            registry.counter("profile_sync_dead_letters", "topic", Topics.USER_CHANGES, "reason", reason);
+        }
+        for (String source : this.knownSources) {
+            metersOf(source);
+        }
+        metersOf(OTHER_SOURCE);
         this.batchTimer = Timer.builder("profile_sync_applier_batch")
                 .description("Time to merge and write one poll to the store")
                 .register(registry);
@@ -51,8 +77,13 @@ final class ApplyMetrics implements BatchMerger.Refusals {
     void committed(Timer.Sample sample, List<UserEvent> events, int rows, Instant appliedAt) {
         sample.stop(batchTimer);
         batchSize.record(rows);
+        applied(events, appliedAt);
+    }
+
+    /** Events written at {@code appliedAt}. */
+    void applied(List<UserEvent> events, Instant appliedAt) {
         for (UserEvent event : events) {
-            SourceMeters meters = bySource.computeIfAbsent(event.source(), this::metersOf);
+            SourceMeters meters = bySource.computeIfAbsent(sourceTag(event.source()), this::metersOf);
             long delay = appliedAt.toEpochMilli() - event.observedAt().toEpochMilli();
             meters.delay().record(Math.max(0, delay), TimeUnit.MILLISECONDS);
             meters.applied().increment();
@@ -63,15 +94,29 @@ final class ApplyMetrics implements BatchMerger.Refusals {
         registry.counter("profile_sync_dead_letters", "topic", topic, "reason", reason).increment();
     }
 
+    void isolated(int statements) {
+        isolations.increment();
+        isolationStatements.increment(statements);
+    }
+
+    void unclassifiedFailure() {
+        unclassified.increment();
+    }
+
     @Override
     public void fieldRefused(String source, ProfileField field) {
-        registry.counter("profile_sync_applier_refused_writes", "source", source, "field", field.jsonName())
-                .increment();
+        registry.counter("profile_sync_applier_refused_writes", "source", sourceTag(source), "field",
+                field.jsonName()).increment();
     }
 
     @Override
     public void deletionRefused(String source) {
-        registry.counter("profile_sync_applier_refused_writes", "source", source, "field", "(deletion)").increment();
+        registry.counter("profile_sync_applier_refused_writes", "source", sourceTag(source), "field", "(deletion)")
+                .increment();
+    }
+
+    private String sourceTag(String source) {
+        return knownSources.contains(source) ? source : OTHER_SOURCE;
     }
 
     /** Meters of one source, looked up once rather than per event. */
