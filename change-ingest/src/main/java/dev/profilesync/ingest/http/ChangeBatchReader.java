@@ -114,6 +114,12 @@ final class ChangeBatchReader {
     }
 
     private static JsonNode parse(byte[] body) {
+        if (body.length >= 2 && (body[0] == 0 || body[1] == 0 || (body[0] & 0xff) == 0xfe
+                || (body[0] & 0xff) == 0xff)) {
+            // JSON between systems is UTF-8 (RFC 8259 section 8.1); UTF-16 and UTF-32 start with a NUL or a BOM
+            throw new IntakeRejectedException(HttpStatus.BAD_REQUEST, "unsupported-encoding",
+                    "the body must be UTF-8 encoded JSON");
+        }
         try {
             JsonNode node = STRICT.readTree(body);
             if (node == null || node.isMissingNode()) {
