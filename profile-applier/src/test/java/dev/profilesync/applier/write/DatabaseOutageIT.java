@@ -89,6 +89,7 @@ class DatabaseOutageIT {
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
                 .until(() -> proxy.port() > 0 && committedBehindEnd());
         proxy.restore();
+        long restored = System.nanoTime();
 
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             assertThat(title(users.get(0))).isEqualTo("title-57");
@@ -96,6 +97,8 @@ class DatabaseOutageIT {
             assertThat(title(users.get(2))).isEqualTo("title-59");
         });
         assertThat(deadLetterCount()).isZero();
+        System.out.printf("database connection cut: 30 changes sent while cut, 0 lost, 0 dead-lettered, drained "
+                + "%.1f s after the connection came back%n", (System.nanoTime() - restored) / 1e9);
     }
 
     /** Read straight from the database, not through the proxy the applier uses. */
