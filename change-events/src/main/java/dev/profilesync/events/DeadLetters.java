@@ -31,7 +31,7 @@ public final class DeadLetters {
     public static final List<String> REASONS = List.of("oversized", "missing-header", "unsupported-specversion",
             "invalid-id", "invalid-source", "invalid-subject", "key-mismatch", "unsupported-content-type",
             "invalid-time", "time-out-of-range", "unknown-type", "schema-invalid", "malformed-json", "store-refused",
-            "unprocessable");
+            "graph-refused", "unprocessable");
 
     private DeadLetters() {
     }

@@ -8,7 +8,8 @@ import java.util.Objects;
  * A user's photo may have changed, or somebody asked for a photo sync: photo-sync fetches the photo and, when its
  * media etag differs from the one already processed, renders the thumbnails again.
  *
- * @param reason why: {@code new-user}, {@code etag-changed}, {@code removed} or {@code requested}
+ * @param reason why: {@code new-user}, {@code etag-changed}, {@code removed}, {@code user-deleted} (the user left the
+ *        directory: the photo goes with them) or {@code requested}
  * @param mediaEtag the media etag seen by the sender, or null when unknown
  */
 public record PhotoChanged(String eventId, String userId, String source, Instant observedAt, String reason,

@@ -129,6 +129,9 @@ final class GraphApi {
         if (index.isEmpty()) {
             return Reply.error(404, "Request_ResourceNotFound", "no user " + userId);
         }
+        if (tenant.photoForbidden(index.get())) {
+            return Reply.error(403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.");
+        }
         Optional<String> etag = tenant.mediaEtag(index.get());
         if (etag.isEmpty()) {
             return Reply.error(404, "ImageNotFound", "Exception of type 'Microsoft.Fast.Profile.Core.Exception."

@@ -39,6 +39,7 @@ public final class Tenant {
     private final List<Change> log = new ArrayList<>();
     private final Map<Integer, Integer> photoVersions = new HashMap<>();
     private final Set<Integer> photoRemoved = new HashSet<>();
+    private final Set<Integer> photoForbidden = new HashSet<>();
     private final Map<Integer, byte[]> customPhotos = new HashMap<>();
     private final List<Consumer<List<String>>> listeners = new ArrayList<>();
     private int hires;
@@ -129,6 +130,23 @@ public final class Tenant {
         } else {
             customPhotos.put(index, bytes);
         }
+    }
+
+    /**
+     * From now on Graph refuses every request for this user's photo with 403, as it does when the app lacks the
+     * permission for that mailbox; {@code false} lifts it.
+     */
+    public synchronized void forbidPhoto(String id, boolean forbidden) {
+        int index = indexOf(id).orElseThrow(() -> new IllegalArgumentException("no user " + id));
+        if (forbidden) {
+            photoForbidden.add(index);
+        } else {
+            photoForbidden.remove(index);
+        }
+    }
+
+    synchronized boolean photoForbidden(int index) {
+        return photoForbidden.contains(index);
     }
 
     public synchronized void removePhoto(String id) {

@@ -1,5 +1,18 @@
 package dev.profilesync.local;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import dev.profilesync.events.DeadLetters;
+import dev.profilesync.events.Topics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -117,6 +130,57 @@ class PhotoSyncIT {
         String good = userWithPhoto(n);
         requestSync(good);
         await().atMost(PATIENCE).until(() -> photo(good, "small", null).statusCode() == 200);
+    }
+
+    @Test
+    void aPhotoGraphRefusesIsDeadLetteredWithItsReasonAndItsPartitionKeepsFlowing() throws Exception {
+        String refused = userWithPhoto(31);
+        await().atMost(PATIENCE).until(() -> client.profile(refused) != null
+                && client.field(refused, "photoEtag") != null);
+        String before = client.field(refused, "photoEtag");
+        system.simulator().tenant().forbidPhoto(refused, true);
+        system.simulator().tenant().changePhoto(refused, null);
+        requestSync(refused);
+        await().atMost(PATIENCE).until(() -> deadLetterReasons(refused).contains("graph-refused"));
+        assertThat(deadLetterReasons(refused)).containsExactly("graph-refused");
+        assertThat(client.field(refused, "photoEtag")).isEqualTo(before);
+
+        // not retried forever: once Graph lets us, the next request for the same user (same partition) goes through
+        system.simulator().tenant().forbidPhoto(refused, false);
+        requestSync(refused);
+        await().atMost(PATIENCE).until(() -> !before.equals(client.field(refused, "photoEtag")));
+    }
+
+    @Test
+    void aLeaverLosesTheirPhotoAndItIsNoLongerServed() throws Exception {
+        String leaver = userWithPhoto(41);
+        requestSync(leaver);
+        await().atMost(PATIENCE).until(() -> photo(leaver, "small", null).statusCode() == 200);
+        system.simulator().tenant().delete(leaver);
+        await().atMost(PATIENCE).until(() -> photo(leaver, "small", null).statusCode() == 404);
+    }
+
+    /** The reasons of the dead letters of {@code directory.photo-changes} keyed by {@code user}. */
+    private static List<String> deadLetterReasons(String user) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, system.settings().bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "photo-it-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        List<String> reasons = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(Topics.deadLetterOf(Topics.PHOTO_CHANGES)));
+            long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    Header reason = record.headers().lastHeader(DeadLetters.REASON_HEADER);
+                    if (user.equals(record.key()) && reason != null) {
+                        reasons.add(new String(reason.value(), StandardCharsets.UTF_8));
+                    }
+                }
+            }
+        }
+        return reasons;
     }
 
     private static double rejected(String reason) {

@@ -181,6 +181,7 @@ final class DeltaSync {
             records.add(userCodec.toRecord(change));
             if (change instanceof UserDeleted) {
                 records.add(state.forgetUser(change.userId()));
+                records.add(leaverPhoto(change.userId(), observedAt));
                 continue;
             }
             boolean known = state.knows(change.userId());
@@ -214,6 +215,7 @@ final class DeltaSync {
             records.add(userCodec.toRecord(new UserDeleted(GraphUsers.SOURCE + "-" + UUID.randomUUID(), known,
                     GraphUsers.SOURCE, now)));
             records.add(state.forgetUser(known));
+            records.add(leaverPhoto(known, now));
             deleted++;
             if (records.size() >= DELETIONS_PER_TRANSACTION) {
                 publish(records);
@@ -226,6 +228,12 @@ final class DeltaSync {
                     deleted);
         }
         return deleted;
+    }
+
+    /** A leaver's photo goes with them: photo-sync finds no photo in Graph and removes the thumbnails. */
+    private ProducerRecord<String, byte[]> leaverPhoto(String userId, Instant observedAt) {
+        return photoCodec.toRecord(new PhotoChanged(GraphUsers.SOURCE + "-" + UUID.randomUUID(), userId,
+                GraphUsers.SOURCE, observedAt, "user-deleted", null));
     }
 
     private void publish(List<ProducerRecord<String, byte[]>> records) {

@@ -81,6 +81,39 @@ public final class FileSystemPhotoStore implements PhotoStore {
     }
 
     @Override
+    public Optional<String> announcedEtag(String userId) {
+        Path marker = announced(userId);
+        try {
+            return Files.exists(marker) ? Optional.of(Files.readString(marker, StandardCharsets.UTF_8))
+                    : Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public synchronized void markAnnounced(String userId, String etag) {
+        Path marker = announced(userId);
+        try {
+            if (etag == null || etag.isEmpty()) {
+                Files.deleteIfExists(marker);
+                return;
+            }
+            Files.createDirectories(marker.getParent());
+            Path staging = marker.resolveSibling("." + marker.getFileName() + "-" + UUID.randomUUID());
+            Files.writeString(staging, etag, StandardCharsets.UTF_8);
+            move(staging, marker);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code <root>/.announced/<user>}: outside the user's thumbnails, so removing those keeps it. */
+    private Path announced(String userId) {
+        return root.resolve(".announced").resolve(safe(userId));
+    }
+
+    @Override
     public synchronized boolean remove(String userId) {
         Path user = root.resolve(safe(userId));
         if (!Files.exists(user.resolve(CURRENT))) {

@@ -23,6 +23,15 @@ public interface PhotoStore {
 
     Optional<StoredThumbnail> read(String userId, String size);
 
-    /** Removes the user's thumbnails; true when there were any. */
+    /** Removes the user's thumbnails; true when there were any. The announced etag stays until cleared. */
     boolean remove(String userId);
+
+    /**
+     * The media etag whose photo fields were last announced to the profile store, or empty when none are (or they
+     * were cleared). Kept apart from the thumbnails, so a failed announcement is noticed and made again.
+     */
+    Optional<String> announcedEtag(String userId);
+
+    /** Records that the profile store was told about {@code etag}; an empty etag records that the fields were cleared. */
+    void markAnnounced(String userId, String etag);
 }

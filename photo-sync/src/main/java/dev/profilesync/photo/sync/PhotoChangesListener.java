@@ -9,6 +9,7 @@ import org.springframework.kafka.listener.ListenerExecutionFailedException;
 import org.springframework.stereotype.Component;
 
 import dev.profilesync.events.ConsumerGroups;
+import dev.profilesync.events.DeadLetters;
 import dev.profilesync.events.InvalidEventException;
 import dev.profilesync.events.PhotoChanged;
 import dev.profilesync.events.PhotoEventCodec;
@@ -17,7 +18,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Consumes {@code directory.photo-changes}, one record at a time (each is a download and a render). Records that
- * break the contract go to the dead-letter topic; the rest are synced, and offsets move only after that.
+ * break the contract, and requests Graph refuses for good, go to the dead-letter topic; the rest are synced, and
+ * offsets move only after that. Anything else (Graph throttling or failing, Kafka, the disk) is retried.
  */
 @Component
 class PhotoChangesListener {
@@ -34,6 +36,8 @@ class PhotoChangesListener {
         this.synchronizer = synchronizer;
         this.deadLetters = deadLetters;
         this.registry = registry;
+        DeadLetters.REASONS.forEach(reason -> registry.counter("profile_sync_dead_letters", "topic",
+                Topics.PHOTO_CHANGES, "reason", reason));
     }
 
     @KafkaListener(id = ConsumerGroups.PHOTO_SYNC, groupId = ConsumerGroups.PHOTO_SYNC, topics = Topics.PHOTO_CHANGES,
@@ -42,13 +46,13 @@ class PhotoChangesListener {
         PhotoChanged event;
         try {
             event = codec.decode(record.key(), record.headers(), record.value(), record.timestamp());
+            String outcome = synchronizer.sync(event);
+            log.debug("Photo of {} ({}): {}", event.userId(), event.reason(), outcome);
         } catch (InvalidEventException e) {
-            log.warn("Dead-lettering {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.reason());
+            log.warn("Dead-lettering {}-{}@{}: {} ({})", record.topic(), record.partition(), record.offset(),
+                    e.reason(), e.getMessage());
             deadLetters.accept(record, new ListenerExecutionFailedException(e.getMessage(), e));
             registry.counter("profile_sync_dead_letters", "topic", record.topic(), "reason", e.reason()).increment();
-            return;
         }
-        String outcome = synchronizer.sync(event);
-        log.debug("Photo of {} ({}): {}", event.userId(), event.reason(), outcome);
     }
 }

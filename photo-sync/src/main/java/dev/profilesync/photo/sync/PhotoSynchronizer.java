@@ -36,11 +36,14 @@ import dev.profilesync.photo.thumbnail.ThumbnailRenderer;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * Syncs one user's photo: reads the photo's media etag from Graph and stops when thumbnails of that etag exist
- * (the same event twice does the work once); otherwise downloads the photo, renders the thumbnails, stores them and
- * announces the new photo to the profile store as a change of the photo fields from source {@value #SOURCE}. A
- * removed photo removes the thumbnails and clears the fields. A photo that cannot make thumbnails is skipped with a
- * logged reason and {@code photo_sync_rejected_total{reason}}.
+ * Syncs one user's photo: reads the photo's media etag from Graph and stops when thumbnails of that etag exist and
+ * were announced (the same event twice does the work once); otherwise downloads the photo, renders the thumbnails,
+ * stores them and announces the new photo to the profile store as a change of the photo fields from source
+ * {@value #SOURCE}. The thumbnails and the announced fields never diverge: what was announced is recorded after the
+ * announcement, so a retry announces what a failed attempt did not. A removed photo, or a user who left the
+ * directory (Graph answers 404 for both), removes the thumbnails and clears the fields. A photo that cannot make
+ * thumbnails is skipped with a logged reason and {@code photo_sync_rejected_total{reason}}; a request Graph refuses
+ * for good is dead-lettered ({@link GraphRefusedException}).
  */
 @Component
 class PhotoSynchronizer {
@@ -67,25 +70,47 @@ class PhotoSynchronizer {
         this.properties = properties;
         this.registry = registry;
         this.graphPermits = new Semaphore(properties.graphConcurrency(), true);
+        // every series the dashboard and the alerts read exists from the start, at zero
+        PhotoRejectedException.REASONS.forEach(reason -> registry.counter("photo_sync_rejected", "reason", reason));
+        List.of("synced", "announced", "unchanged", "removed", "no-photo", "rejected")
+                .forEach(outcome -> registry.counter("photo_sync_photos", "outcome", outcome));
+        registry.counter("photo_sync_graph_errors", "status", "none");
     }
 
-    /** @return what happened: {@code synced}, {@code unchanged}, {@code removed}, {@code no-photo} or {@code rejected} */
+    /**
+     * @return what happened: {@code synced}, {@code announced} (thumbnails were there, their fields not yet in the
+     *     profile), {@code unchanged}, {@code removed}, {@code no-photo} or {@code rejected}
+     * @throws GraphRefusedException Graph refuses the request for good
+     */
     String sync(PhotoChanged event) {
         String user = event.userId();
         ProfilePhoto photo;
+        byte[] bytes;
         try {
             photo = limited(() -> graph.users().byUserId(user).photo().get());
+            String etag = MediaEtags.of(photo);
+            if (!etag.isEmpty() && store.sourceEtag(user).filter(etag::equals).isPresent()) {
+                if (store.announcedEtag(user).filter(etag::equals).isPresent()) {
+                    return outcome("unchanged");
+                }
+                announce(user, photoFields(user, etag));
+                store.markAnnounced(user, etag);
+                return outcome("announced");
+            }
+            bytes = limited(() -> download(user));
         } catch (ODataError e) {
+            // 404: no photo, or no user any more (a leaver); either way the thumbnails go
             if (e.getResponseStatusCode() == 404) {
                 return outcome(removed(user) ? "removed" : "no-photo");
+            }
+            registry.counter("photo_sync_graph_errors", "status", String.valueOf(e.getResponseStatusCode()))
+                    .increment();
+            if (GraphRefusedException.permanent(e.getResponseStatusCode())) {
+                throw new GraphRefusedException(e.getResponseStatusCode(), user, e);
             }
             throw e;
         }
         String etag = MediaEtags.of(photo);
-        if (!etag.isEmpty() && store.sourceEtag(user).filter(etag::equals).isPresent()) {
-            return outcome("unchanged");
-        }
-        byte[] bytes = limited(() -> download(user));
         try {
             List<ThumbnailRenderer.Thumbnail> thumbnails = renderer.render(bytes, properties.sizes());
             store.save(user, etag, thumbnails);
@@ -94,16 +119,26 @@ class PhotoSynchronizer {
             registry.counter("photo_sync_rejected", "reason", e.reason()).increment();
             return outcome("rejected");
         }
+        announce(user, photoFields(user, etag));
+        store.markAnnounced(user, etag);
+        return outcome("synced");
+    }
+
+    private Map<ProfileField, Object> photoFields(String user, String etag) {
         Map<ProfileField, Object> fields = new HashMap<>();
         fields.put(ProfileField.PHOTO_ETAG, etag);
         fields.put(ProfileField.PHOTO_UPDATED_AT, clock.instant().toString());
         fields.put(ProfileField.PHOTO_URL, properties.publicUrl() + "/api/v1/photos/" + user);
-        announce(user, fields);
-        return outcome("synced");
+        return fields;
     }
 
+    /**
+     * Removes the thumbnails and clears the photo fields. The announced etag is cleared only after the profile store
+     * took the change, so a retry after a failed announcement clears the fields again.
+     */
     private boolean removed(String user) {
-        if (!store.remove(user)) {
+        boolean hadThumbnails = store.remove(user);
+        if (!hadThumbnails && store.announcedEtag(user).isEmpty()) {
             return false;
         }
         Map<ProfileField, Object> cleared = new HashMap<>();
@@ -111,6 +146,7 @@ class PhotoSynchronizer {
         cleared.put(ProfileField.PHOTO_UPDATED_AT, null);
         cleared.put(ProfileField.PHOTO_URL, null);
         announce(user, cleared);
+        store.markAnnounced(user, "");
         return true;
     }
 

@@ -3,6 +3,10 @@ package dev.profilesync.photo.thumbnail;
 /** An image that will never make thumbnails, whatever is retried; {@link #reason()} is the metric label. */
 public class PhotoRejectedException extends Exception {
 
+    /** Every reason a photo is rejected for. */
+    public static final java.util.List<String> REASONS = java.util.List.of("empty", "too-large", "not-an-image",
+            "corrupt", "too-many-pixels", "aspect-ratio");
+
     private final String reason;
 
     public PhotoRejectedException(String reason, String message) {

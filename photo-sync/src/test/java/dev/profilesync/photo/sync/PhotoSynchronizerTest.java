@@ -1,0 +1,144 @@
+package dev.profilesync.photo.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.RETURNS_DEEP_STUBS;
+import static org.mockito.Mockito.doThrow;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import javax.imageio.ImageIO;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.support.SendResult;
+import org.springframework.util.unit.DataSize;
+
+import com.microsoft.graph.models.ProfilePhoto;
+import com.microsoft.graph.models.odataerrors.ODataError;
+import com.microsoft.graph.serviceclient.GraphServiceClient;
+
+import dev.profilesync.events.PhotoChanged;
+import dev.profilesync.events.TopicSettings;
+import dev.profilesync.graph.GraphSettings;
+import dev.profilesync.photo.PhotoSyncProperties;
+import dev.profilesync.photo.store.FileSystemPhotoStore;
+import dev.profilesync.photo.thumbnail.ThumbnailRenderer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+/**
+ * The synchronizer alone, with Graph and Kafka stubbed and a real photo store: what it stored and what it announced to
+ * the profile store never diverge, and Graph's permanent refusals are told apart from transient failures.
+ */
+class PhotoSynchronizerTest {
+
+    private static final String USER = "6e7b768e-07e2-4810-8459-485f84f8f204";
+
+    @TempDir
+    Path store;
+
+    private GraphServiceClient graph;
+    private KafkaTemplate<String, byte[]> kafka;
+    private FileSystemPhotoStore photos;
+    private PhotoSynchronizer synchronizer;
+
+    @BeforeEach
+    @SuppressWarnings("unchecked")
+    void setUp() throws Exception {
+        graph = mock(GraphServiceClient.class, RETURNS_DEEP_STUBS);
+        kafka = mock(KafkaTemplate.class);
+        photos = new FileSystemPhotoStore(store);
+        PhotoSyncProperties properties = new PhotoSyncProperties(1, 4, Map.of("small", 48), store,
+                "http://photos.example", new PhotoSyncProperties.Limits(DataSize.ofMegabytes(4), 40_000_000, 4.0),
+                new GraphSettings("http://127.0.0.1:1/v1.0", "", "", ""), new TopicSettings(1, (short) 0));
+        synchronizer = new PhotoSynchronizer(graph, photos, new ThumbnailRenderer(new ThumbnailRenderer.Limits(
+                4_000_000, 40_000_000, 4.0)), kafka, properties, new SimpleMeterRegistry());
+        ProfilePhoto photo = new ProfilePhoto();
+        photo.setAdditionalData(Map.of("@odata.mediaEtag", "W/\"v1\""));
+        when(graph.users().byUserId(USER).photo().get()).thenReturn(photo);
+        when(graph.users().byUserId(USER).photo().content().get())
+                .thenAnswer(invocation -> new ByteArrayInputStream(jpeg()));
+    }
+
+    @Test
+    void aRetryAfterAFailedAnnouncementAnnounces() {
+        when(kafka.send(any(ProducerRecord.class)))
+                .thenReturn(CompletableFuture.failedFuture(new IllegalStateException("broker away")))
+                .thenReturn(CompletableFuture.completedFuture(mock(SendResult.class)));
+
+        assertThatThrownBy(() -> synchronizer.sync(requested())).hasMessageContaining("did not take");
+        assertThat(photos.sourceEtag(USER)).contains("W/\"v1\"");
+        assertThat(photos.announcedEtag(USER)).isEmpty();
+
+        assertThat(synchronizer.sync(requested())).isEqualTo("announced");
+        assertThat(photos.announcedEtag(USER)).contains("W/\"v1\"");
+        assertThat(synchronizer.sync(requested())).isEqualTo("unchanged");
+        verify(kafka, times(2)).send(any(ProducerRecord.class));
+    }
+
+    @Test
+    void aRemovalWhoseAnnouncementFailedClearsTheFieldsOnTheRetry() {
+        when(kafka.send(any(ProducerRecord.class)))
+                .thenReturn(CompletableFuture.completedFuture(mock(SendResult.class)))
+                .thenReturn(CompletableFuture.failedFuture(new IllegalStateException("broker away")))
+                .thenReturn(CompletableFuture.completedFuture(mock(SendResult.class)));
+        assertThat(synchronizer.sync(requested())).isEqualTo("synced");
+        ODataError gone = graphError(404);
+        var photoRequest = graph.users().byUserId(USER).photo();
+        doThrow(gone).when(photoRequest).get();
+
+        assertThatThrownBy(() -> synchronizer.sync(requested())).hasMessageContaining("did not take");
+        assertThat(synchronizer.sync(requested())).isEqualTo("removed");
+        assertThat(photos.announcedEtag(USER)).isEmpty();
+        assertThat(synchronizer.sync(requested())).isEqualTo("no-photo");
+    }
+
+    @Test
+    void graphRefusingForGoodIsADeadLetterButThrottlingIsRetried() {
+        ODataError forbidden = graphError(403);
+        var photoRequest = graph.users().byUserId(USER).photo();
+        doThrow(forbidden).when(photoRequest).get();
+        assertThatThrownBy(() -> synchronizer.sync(requested())).isInstanceOf(GraphRefusedException.class)
+                .hasMessageContaining("403");
+
+        ODataError throttled = graphError(429);
+        doThrow(throttled).when(photoRequest).get();
+        assertThatThrownBy(() -> synchronizer.sync(requested())).isSameAs(throttled);
+    }
+
+    /** An error as the SDK raises it for a Graph answer of {@code status}. */
+    private static ODataError graphError(int status) {
+        return new ODataError() {
+            private static final long serialVersionUID = 1L;
+
+            {
+                setResponseStatusCode(status);
+            }
+        };
+    }
+
+    private static PhotoChanged requested() {
+        return new PhotoChanged("e-" + System.nanoTime(), USER, "hr-system", Instant.now(), "requested", null);
+    }
+
+    private static byte[] jpeg() throws Exception {
+        BufferedImage image = new BufferedImage(96, 96, BufferedImage.TYPE_INT_RGB);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, "jpg", out);
+        return out.toByteArray();
+    }
+}
