@@ -15,6 +15,12 @@ public final class DirectoryStateKeys {
      */
     public static final String ROUND_CURSOR = "graph/users/cursor";
 
+    /**
+     * Deletions a full resynchronisation held back because they were too many ({@code max-deletion-share}): the
+     * round's id and the count, until an operator confirms or dismisses them.
+     */
+    public static final String HELD_DELETIONS = "graph/users/held-deletions";
+
     /** The id of the Graph change-notification subscription, so a restart renews it instead of adding one. */
     public static final String SUBSCRIPTION = "graph/subscription";
 

@@ -8,6 +8,8 @@ import org.springframework.validation.annotation.Validated;
 import dev.profilesync.graph.GraphSettings;
 import dev.profilesync.events.TopicSettings;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -25,13 +27,16 @@ import jakarta.validation.constraints.NotNull;
  * @param webhook the change-notification subscription
  * @param lease the election of the active instance
  * @param topics how the service creates the contract topics when they do not exist
+ * @param maxDeletionShare a full resynchronisation that would delete more than this share of the known users deletes
+ *        none of them: it holds them back and waits for an operator to confirm (a Graph that wrongly lists too few
+ *        users must not empty the store)
  */
 @Validated
 @ConfigurationProperties("profile-sync.directory")
 public record DirectorySyncProperties(String tenant, @Valid @NotNull GraphSettings graph,
         @NotNull Duration deltaInterval, @NotNull Duration photoSweepInterval, @Min(1) @Max(20) int photoBatchSize,
         @NotNull Duration publishTimeout, @Valid @NotNull Webhook webhook, @Valid @NotNull Lease lease,
-        @Valid @NotNull TopicSettings topics) {
+        @Valid @NotNull TopicSettings topics, @DecimalMin("0.0") @DecimalMax("1.0") double maxDeletionShare) {
 
     /** The tenant key: the configured tenant, else the Graph tenant id, else {@code default}. */
     public String tenantKey() {

@@ -171,6 +171,48 @@ class GraphIngestIT {
                 .isPositive();
     }
 
+    @Test
+    @Order(8)
+    void aResyncThatWouldDeleteTooManyUsersHoldsThemUntilAnOperatorConfirms() throws Exception {
+        system.stopDirectorySync();
+        Tenant tenant = system.simulator().tenant();
+        List<String> gone = new java.util.ArrayList<>();
+        for (int offset = 5_000; gone.size() < 1_100; offset += 100) {
+            adminUsers(offset, 100).forEach(user -> gone.add(user.get("id").asString()));
+        }
+        gone.forEach(tenant::delete);
+        system.simulator().expireDeltaTokens();
+        system.startDirectorySync();
+        int port = system.settings().directoryPort();
+
+        await().atMost(PATIENCE).until(() -> heldDeletions(port) >= 1_100);
+        JsonNode held = actuator(port, "GET");
+        assertThat(held.get("users").intValue()).isEqualTo(gone.size());
+        assertThat(client.profile(gone.get(0))).as("held back, still in the store").isNotNull();
+        assertThat(client.profile(gone.get(gone.size() - 1))).isNotNull();
+
+        actuator(port, "POST");
+        await().atMost(PATIENCE).until(() -> client.profile(gone.get(0)) == null
+                && client.profile(gone.get(gone.size() - 1)) == null);
+        await().atMost(PATIENCE).until(() -> heldDeletions(port) == 0);
+        awaitStoreEqualsTruth();
+    }
+
+    private static double heldDeletions(int port) {
+        return client.metric(port, "profile_sync_graph_deletions_held").values().stream()
+                .mapToDouble(Double::doubleValue).sum();
+    }
+
+    private static JsonNode actuator(int port, String method) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + port + "/actuator/helddeletions")).header("Content-Type", "application/json")
+                .method(method, method.equals("POST") ? HttpRequest.BodyPublishers.ofString("{}")
+                        : HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isBetween(200, 204);
+        return tools.jackson.databind.json.JsonMapper.builder().build().readTree(
+                response.body().isEmpty() ? "{}" : response.body());
+    }
+
     private static String someUser(int n) {
         JsonNode users = adminUsers(n * 37, 1);
         return users.get(0).get("id").asString();

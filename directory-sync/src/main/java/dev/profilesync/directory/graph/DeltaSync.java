@@ -57,16 +57,18 @@ final class DeltaSync {
     private final FencedPublisher publisher;
     private final DirectoryState state;
     private final String instance;
+    private final double maxDeletionShare;
     private final Clock clock;
     private final UserEventCodec userCodec = new UserEventCodec();
     private final PhotoEventCodec photoCodec = new PhotoEventCodec();
 
     DeltaSync(GraphServiceClient graph, FencedPublisher publisher, DirectoryState state, String instance,
-            Clock clock) {
+            double maxDeletionShare, Clock clock) {
         this.graph = graph;
         this.publisher = publisher;
         this.state = state;
         this.instance = instance;
+        this.maxDeletionShare = maxDeletionShare;
         this.clock = clock;
     }
 
@@ -119,7 +121,7 @@ final class DeltaSync {
             users += publishPage(page.path("value"), cursor, after);
             cursor = after;
         }
-        int deleted = cursor.full() ? deleteUnlisted(cursor.roundId()) : 0;
+        int deleted = cursor.full() ? finishFullRound(cursor.roundId()) : 0;
         publish(new ArrayList<>(List.of(state.saveDeltaLink(cursor.finalDeltaLink()), state.saveCursor(null))));
         return new Outcome(cursor.full(), resumed, users, deleted, pages);
     }
@@ -185,8 +187,12 @@ final class DeltaSync {
                 continue;
             }
             boolean known = state.knows(change.userId());
+            DirectoryState.HeldDeletions held = state.heldDeletions();
             if (cursor.full() && !state.listedIn(change.userId(), cursor.roundId())) {
                 records.add(state.markListed(change.userId(), cursor.roundId()));
+            } else if (held != null && !state.listedIn(change.userId(), held.roundId())) {
+                // seen again after a resync held its deletions back: no longer a candidate
+                records.add(state.markListed(change.userId(), held.roundId()));
             } else if (!known) {
                 records.add(state.markListed(change.userId(), ""));
             }
@@ -201,6 +207,47 @@ final class DeltaSync {
         records.add(state.saveCursor(after));
         publish(records);
         return count;
+    }
+
+    /**
+     * The end of a full round: deletes the users it did not list, unless they are more than
+     * {@code max-deletion-share} of the known users; then it deletes none and holds them back for an operator.
+     */
+    private int finishFullRound(String roundId) {
+        int known = state.users().size();
+        long unlisted = state.users().stream().filter(user -> !state.listedIn(user, roundId)).count();
+        if (unlisted > 0 && unlisted > maxDeletionShare * known) {
+            log.error("Full resynchronisation: {} of {} known users are no longer listed by Graph, more than the "
+                    + "max-deletion-share of {}; none deleted. Confirm with POST /actuator/helddeletions or dismiss "
+                    + "with DELETE", unlisted, known, maxDeletionShare);
+            publish(new ArrayList<>(List.of(state.saveHeldDeletions(new DirectoryState.HeldDeletions(roundId,
+                    (int) unlisted)))));
+            return 0;
+        }
+        int deleted = deleteUnlisted(roundId);
+        if (state.heldDeletions() != null) {
+            publish(new ArrayList<>(List.of(state.saveHeldDeletions(null))));
+        }
+        return deleted;
+    }
+
+    /** An operator confirmed the held deletions of {@code roundId}: deletes the users still not seen since. */
+    int confirmHeldDeletions(String roundId) {
+        DirectoryState.HeldDeletions held = state.heldDeletions();
+        if (held == null || !held.roundId().equals(roundId)) {
+            return 0;
+        }
+        int deleted = deleteUnlisted(roundId);
+        publish(new ArrayList<>(List.of(state.saveHeldDeletions(null))));
+        return deleted;
+    }
+
+    /** An operator dismissed the held deletions of {@code roundId}: nobody is deleted. */
+    void dismissHeldDeletions(String roundId) {
+        DirectoryState.HeldDeletions held = state.heldDeletions();
+        if (held != null && held.roundId().equals(roundId)) {
+            publish(new ArrayList<>(List.of(state.saveHeldDeletions(null))));
+        }
     }
 
     /** Deletes the users the full round {@code roundId} did not list, in transactions of a bounded size. */

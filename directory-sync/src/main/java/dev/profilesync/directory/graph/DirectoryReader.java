@@ -52,6 +52,9 @@ public class DirectoryReader implements SmartLifecycle, Lease.Holder, HealthIndi
     private final Object wake = new Object();
     private final AtomicLong lastSuccess = new AtomicLong();
     private final AtomicLong active = new AtomicLong();
+    private final AtomicLong heldDeletions = new AtomicLong();
+    private final java.util.Queue<String> instructions = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private volatile DirectoryState.HeldDeletions held;
     private final Timer roundTimer;
     private final Counter usersIngested;
     private final SubscriptionKeeper subscriptions;
@@ -73,6 +76,7 @@ public class DirectoryReader implements SmartLifecycle, Lease.Holder, HealthIndi
         this.subscriptions = new SubscriptionKeeper(graph, properties.webhook(), registry, clock);
         registry.gauge("profile_sync_graph_last_success_timestamp_seconds", lastSuccess, v -> v.get() / 1000.0);
         registry.gauge("profile_sync_directory_active", active, AtomicLong::get);
+        registry.gauge("profile_sync_graph_deletions_held", heldDeletions, AtomicLong::get);
         registry.counter("profile_sync_graph_errors", "status", "none");
         registry.counter("profile_sync_directory_fenced");
     }
@@ -93,6 +97,34 @@ public class DirectoryReader implements SmartLifecycle, Lease.Holder, HealthIndi
             wake.notifyAll();
         }
     }
+
+    @Override
+    public void told(String instruction) {
+        instructions.add(instruction);
+        wake();
+    }
+
+    /** Confirms ({@code confirm}) or dismisses the held deletions, on whichever instance is active. */
+    public void decideHeldDeletions(boolean confirm, String roundId) {
+        String instruction = (confirm ? CONFIRM : DISMISS) + (roundId == null || roundId.isBlank() ? "*" : roundId);
+        if (lease == null) {
+            throw new IllegalStateException("directory-sync is not running");
+        }
+        lease.tellHolder(instruction);
+    }
+
+    /** The deletions held back for an operator, as the active instance knows them; null when none or standby. */
+    public DirectoryState.HeldDeletions heldDeletions() {
+        return held;
+    }
+
+    /** Whether this instance is the active reader of its tenant. */
+    public boolean active() {
+        return active.get() == 1;
+    }
+
+    private static final String CONFIRM = "confirm-deletions:";
+    private static final String DISMISS = "dismiss-deletions:";
 
     @Override
     public synchronized void acquired() {
@@ -152,6 +184,8 @@ public class DirectoryReader implements SmartLifecycle, Lease.Holder, HealthIndi
                 backoff = next(backoff);
             } finally {
                 active.set(0);
+                held = null;
+                heldDeletions.set(0);
                 if (publisher != null) {
                     publisher.close();
                 }
@@ -160,7 +194,7 @@ public class DirectoryReader implements SmartLifecycle, Lease.Holder, HealthIndi
     }
 
     private void rounds(FencedPublisher publisher, DirectoryState state) {
-        DeltaSync delta = new DeltaSync(graph, publisher, state, instance, clock);
+        DeltaSync delta = new DeltaSync(graph, publisher, state, instance, properties.maxDeletionShare(), clock);
         PhotoSweep photos = new PhotoSweep(graph, publisher, state, properties.photoBatchSize(), clock);
         Instant nextRound = Instant.EPOCH;
         Instant nextSweep = clock.instant().plus(properties.photoSweepInterval());
@@ -168,6 +202,7 @@ public class DirectoryReader implements SmartLifecycle, Lease.Holder, HealthIndi
         while (leading()) {
             try {
                 subscriptions.keep(state, publisher);
+                followInstructions(delta, state);
                 if (triggered || !clock.instant().isBefore(nextRound)) {
                     triggered = false;
                     DeltaSync.Outcome outcome = roundTimer.recordCallable(delta::round);
@@ -175,6 +210,7 @@ public class DirectoryReader implements SmartLifecycle, Lease.Holder, HealthIndi
                     registry.counter("profile_sync_graph_delta_rounds", "kind", outcome.full() ? "full" : "delta",
                             "outcome", "success").increment();
                     lastSuccess.set(clock.millis());
+                    showHeld(state);
                     nextRound = clock.instant().plus(properties.deltaInterval());
                     log.debug("Delta round: {}", outcome);
                 }
@@ -198,6 +234,36 @@ public class DirectoryReader implements SmartLifecycle, Lease.Holder, HealthIndi
                 nextRound = Instant.EPOCH;
             }
         }
+    }
+
+    private void followInstructions(DeltaSync delta, DirectoryState state) {
+        showHeld(state);
+        for (String instruction; (instruction = instructions.poll()) != null;) {
+            DirectoryState.HeldDeletions current = state.heldDeletions();
+            if (current == null) {
+                log.info("Ignoring '{}': no deletions are held", instruction);
+                continue;
+            }
+            String round = instruction.substring(instruction.indexOf(':') + 1);
+            if (!round.equals("*") && !round.equals(current.roundId())) {
+                log.warn("Ignoring '{}': the held deletions belong to round {}", instruction, current.roundId());
+                continue;
+            }
+            if (instruction.startsWith(CONFIRM)) {
+                int deleted = delta.confirmHeldDeletions(current.roundId());
+                log.warn("An operator confirmed the held deletions of round {}: {} users deleted",
+                        current.roundId(), deleted);
+            } else if (instruction.startsWith(DISMISS)) {
+                delta.dismissHeldDeletions(current.roundId());
+                log.warn("An operator dismissed the held deletions of round {}: nobody deleted", current.roundId());
+            }
+        }
+        showHeld(state);
+    }
+
+    private void showHeld(DirectoryState state) {
+        held = state.heldDeletions();
+        heldDeletions.set(held == null ? 0 : held.count());
     }
 
     private void failed(Exception e, Duration backoff) {

@@ -34,6 +34,7 @@ final class DirectoryState {
     private String deltaLink;
     private Cursor cursor;
     private String subscriptionId;
+    private HeldDeletions held;
     /** Per known user: the photo etag ("" for none) and the id of the last full round that listed it. */
     private final Map<String, String[]> users = new HashMap<>();
 
@@ -61,6 +62,20 @@ final class DirectoryState {
             }
             return new Cursor(parts[0], parts[1].equals("full"), parts[2].isEmpty() ? null : parts[2],
                     parts[3].isEmpty() ? null : parts[3], Integer.parseInt(parts[4]));
+        }
+    }
+
+    /** Deletions a full round held back: the round whose unlisted users they are, and how many there were. */
+    record HeldDeletions(String roundId, int count) {
+
+        String encode() {
+            return roundId + SEPARATOR + count;
+        }
+
+        static HeldDeletions decode(String text) {
+            int split = text.indexOf(SEPARATOR);
+            return split < 0 ? null : new HeldDeletions(text.substring(0, split),
+                    Integer.parseInt(text.substring(split + 1)));
         }
     }
 
@@ -95,6 +110,8 @@ final class DirectoryState {
             cursor = value == null ? null : Cursor.decode(value);
         } else if (DirectoryStateKeys.SUBSCRIPTION.equals(key)) {
             subscriptionId = value;
+        } else if (DirectoryStateKeys.HELD_DELETIONS.equals(key)) {
+            held = value == null ? null : HeldDeletions.decode(value);
         } else if (key != null && key.startsWith(DirectoryStateKeys.USER_PREFIX)) {
             String id = key.substring(DirectoryStateKeys.USER_PREFIX.length());
             if (value == null) {
@@ -118,6 +135,15 @@ final class DirectoryState {
 
     String subscriptionId() {
         return subscriptionId;
+    }
+
+    /** Deletions held back for an operator, or null. */
+    HeldDeletions heldDeletions() {
+        return held;
+    }
+
+    ProducerRecord<String, byte[]> saveHeldDeletions(HeldDeletions deletions) {
+        return record(DirectoryStateKeys.HELD_DELETIONS, deletions == null ? null : deletions.encode());
     }
 
     boolean knows(String userId) {

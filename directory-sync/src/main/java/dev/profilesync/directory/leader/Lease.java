@@ -33,8 +33,8 @@ import dev.profilesync.events.Topics;
  * assigned that partition holds the lease. When the holder dies, the group coordinator drops it after the session
  * timeout and assigns the partition to another member; a clean stop leaves the group at once.
  *
- * <p>The lease topic also carries wake-up notices: a standby that receives a change notification writes one, and the
- * holder, which polls the topic anyway, starts a delta round.
+ * <p>The lease topic also carries wake-up notices and operators' instructions: a standby that receives a change
+ * notification writes one, and the holder, which polls the topic anyway, starts a delta round.
  */
 public final class Lease implements AutoCloseable {
 
@@ -49,7 +49,12 @@ public final class Lease implements AutoCloseable {
 
         /** A standby received a change notification. */
         void wake();
+
+        /** An operator's instruction, given on any instance ({@link #tellHolder}). */
+        void told(String instruction);
     }
+
+    private static final String WAKE = "wake";
 
     private static final Logger log = LoggerFactory.getLogger(Lease.class);
 
@@ -108,11 +113,24 @@ public final class Lease implements AutoCloseable {
     }
 
     /** Asks the holder, wherever it runs, to start a delta round. */
-    public synchronized void wakeHolder() {
+    public void wakeHolder() {
+        tellHolder(WAKE);
+    }
+
+    /** Passes an instruction to the holder, wherever it runs; returns once Kafka has it. */
+    public synchronized void tellHolder(String instruction) {
         if (waker == null) {
             waker = new KafkaProducer<>(producerProperties, new StringSerializer(), new StringSerializer());
         }
-        waker.send(new ProducerRecord<>(Topics.DIRECTORY_SYNC_LEASE, tenant, "wake"));
+        try {
+            waker.send(new ProducerRecord<>(Topics.DIRECTORY_SYNC_LEASE, tenant, instruction)).get(5,
+                    TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while telling the active instance", e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("Kafka did not take the instruction for the active instance", e);
+        }
     }
 
     private void run() {
@@ -123,8 +141,16 @@ public final class Lease implements AutoCloseable {
                 member.subscribe(List.of(Topics.DIRECTORY_SYNC_LEASE), new Listener());
                 while (running && !rejoin) {
                     try {
-                        if (!member.poll(Duration.ofMillis(250)).isEmpty() && held) {
-                            holder.wake();
+                        for (var record : member.poll(Duration.ofMillis(250))) {
+                            if (held) {
+                                String value = record.value() == null ? WAKE
+                                        : new String(record.value(), StandardCharsets.UTF_8);
+                                if (value.equals(WAKE)) {
+                                    holder.wake();
+                                } else {
+                                    holder.told(value);
+                                }
+                            }
                         }
                     } catch (WakeupException e) {
                         // close or rejoin asked for

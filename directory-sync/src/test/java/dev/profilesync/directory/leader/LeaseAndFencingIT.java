@@ -121,5 +121,10 @@ class LeaseAndFencingIT {
         public void wake() {
             wakes.incrementAndGet();
         }
+
+        @Override
+        public void told(String instruction) {
+            throw new AssertionError("no instruction expected: " + instruction);
+        }
     }
 }
