@@ -10,6 +10,7 @@ import java.util.UUID;
 
 import tools.jackson.databind.JsonNode;
 
+import dev.profilesync.events.ChangeBounds;
 import dev.profilesync.events.Identifiers;
 import dev.profilesync.events.ProfileField;
 import dev.profilesync.events.UserChanged;
@@ -24,6 +25,8 @@ import dev.profilesync.events.UserEvent;
  * {@code @removed} becomes a deletion.
  */
 final class GraphUsers {
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(GraphUsers.class);
 
     static final String SOURCE = "graph";
 
@@ -55,7 +58,13 @@ final class GraphUsers {
         for (ProfileField field : SELECTED) {
             JsonNode value = user.get(field.jsonName());
             if (value != null) {
-                fields.put(field, normalised(field, value));
+                Object normalised = normalised(field, value);
+                if (acceptable(normalised)) {
+                    fields.put(field, normalised);
+                } else {
+                    log.warn("Graph sent {} of user {} with text the contract refuses; the field is left as it was",
+                            field.jsonName(), id.get());
+                }
             }
         }
         JsonNode manager = user.get("manager");
@@ -67,6 +76,17 @@ final class GraphUsers {
             return Optional.empty();
         }
         return Optional.of(new UserChanged(eventId, id.get(), SOURCE, observedAt, fields));
+    }
+
+    /** The same text rule as every other door ({@link ChangeBounds#textProblem}). */
+    private static boolean acceptable(Object value) {
+        if (value instanceof String text) {
+            return ChangeBounds.textProblem(text) == null;
+        }
+        if (value instanceof List<?> list) {
+            return list.stream().allMatch(entry -> ChangeBounds.textProblem(String.valueOf(entry)) == null);
+        }
+        return true;
     }
 
     private static Object normalised(ProfileField field, JsonNode value) {

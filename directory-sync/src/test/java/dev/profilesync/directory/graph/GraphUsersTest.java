@@ -57,4 +57,13 @@ class GraphUsersTest {
     private static JsonNode parse(String json) {
         return JsonMapper.builder().build().readTree(json);
     }
+
+    @Test
+    void textTheContractRefusesIsLeftOutWhileTheRestOfTheUserIsKept() {
+        JsonNode user = parse("{\"id\":\"" + ID + "\",\"jobTitle\":\"Eng\\u0000ineer\",\"city\":\"Oslo\","
+                + "\"businessPhones\":[\"+47 1\",\"\\u001b[31m\"]}");
+        UserChanged changed = (UserChanged) GraphUsers.toEvent(user, NOW).orElseThrow();
+        assertThat(changed.fields()).containsEntry(ProfileField.CITY, "Oslo")
+                .doesNotContainKey(ProfileField.JOB_TITLE).doesNotContainKey(ProfileField.BUSINESS_PHONES);
+    }
 }
