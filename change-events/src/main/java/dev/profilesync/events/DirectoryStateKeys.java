@@ -21,6 +21,12 @@ public final class DirectoryStateKeys {
      */
     public static final String HELD_DELETIONS = "graph/users/held-deletions";
 
+    /**
+     * Where the photo sweep in progress stands: the last user id it checked (users are swept in id order). Written with
+     * each batch, so a restart or take-over resumes the sweep instead of starting it again.
+     */
+    public static final String PHOTO_SWEEP_CURSOR = "graph/photos/sweep-cursor";
+
     /** The id of the Graph change-notification subscription, so a restart renews it instead of adding one. */
     public static final String SUBSCRIPTION = "graph/subscription";
 

@@ -1,9 +1,11 @@
 package dev.profilesync.ingest;
 
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.KafkaAdmin;
 
+import dev.profilesync.events.KafkaReadiness;
 import dev.profilesync.events.Topics;
 
 /**
@@ -16,5 +18,11 @@ class KafkaTopicsConfig {
     @Bean
     KafkaAdmin.NewTopics contractTopics(IngestProperties properties) {
         return properties.topics().declare(Topics.USER_CHANGES_TOPIC, Topics.PHOTO_CHANGES_TOPIC);
+    }
+
+    /** Readiness: Kafka answers. */
+    @Bean
+    KafkaReadiness kafka(KafkaProperties kafka) {
+        return new KafkaReadiness(kafka.buildAdminProperties());
     }
 }

@@ -1,5 +1,7 @@
 package dev.profilesync.applier;
 
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import java.time.Duration;
 
 import org.springframework.context.annotation.Bean;
@@ -9,6 +11,8 @@ import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 
+import dev.profilesync.events.ListenerLiveness;
+import dev.profilesync.events.KafkaReadiness;
 import dev.profilesync.events.DeadLetters;
 import dev.profilesync.events.Topics;
 
@@ -34,5 +38,17 @@ class KafkaConsumerConfig {
     @Bean
     DeadLetterPublishingRecoverer deadLetterRecoverer(KafkaOperations<Object, Object> template) {
         return DeadLetters.recoverer(template);
+    }
+
+    /** Readiness: Kafka answers. */
+    @Bean
+    KafkaReadiness kafka(KafkaProperties kafka) {
+        return new KafkaReadiness(kafka.buildAdminProperties());
+    }
+
+    /** Liveness: no listener container stopped on its own. */
+    @Bean
+    ListenerLiveness listeners(KafkaListenerEndpointRegistry registry) {
+        return new ListenerLiveness(registry);
     }
 }

@@ -198,6 +198,30 @@ class GraphIngestIT {
         awaitStoreEqualsTruth();
     }
 
+    @Test
+    @Order(9)
+    void aPhotoSweepStoppedHalfwayResumesWhereItWasAfterARestart() {
+        system.stopDirectorySync();
+        int users = system.simulator().tenant().presentUsers();
+        system.simulator().faults(new Faults(0, 0, 0, 15, 1));
+        try {
+            system.startDirectorySync("--profile-sync.directory.photo-sweep-interval=2s");
+            int port = system.settings().directoryPort();
+            await().atMost(PATIENCE).until(() -> counter(port, "profile_sync_graph_photo_sweep_checked_total") >= 2_000);
+            system.stopDirectorySync();
+            system.startDirectorySync("--profile-sync.directory.photo-sweep-interval=10m");
+            await().atMost(PATIENCE).until(() -> counter(port, "profile_sync_graph_photo_sweeps_total") >= 1);
+            assertThat(counter(port, "profile_sync_graph_photo_sweep_checked_total"))
+                    .as("users the restarted instance checked to finish the sweep").isLessThan(users - 1_000);
+        } finally {
+            system.simulator().faults(Faults.NONE);
+        }
+    }
+
+    private static double counter(int port, String name) {
+        return client.metric(port, name).values().stream().mapToDouble(Double::doubleValue).sum();
+    }
+
     private static double heldDeletions(int port) {
         return client.metric(port, "profile_sync_graph_deletions_held").values().stream()
                 .mapToDouble(Double::doubleValue).sum();

@@ -42,6 +42,8 @@ public class DirectoryReader implements SmartLifecycle, Lease.Holder, HealthIndi
 
     private static final Logger log = LoggerFactory.getLogger(DirectoryReader.class);
     private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+    /** A sweep step checks this many {@code $batch} requests (1,000 users) before a due round may run. */
+    private static final int SWEEP_BATCHES_PER_STEP = 50;
 
     private final GraphServiceClient graph;
     private final DirectorySyncProperties properties;
@@ -197,7 +199,8 @@ public class DirectoryReader implements SmartLifecycle, Lease.Holder, HealthIndi
         DeltaSync delta = new DeltaSync(graph, publisher, state, instance, properties.maxDeletionShare(), clock);
         PhotoSweep photos = new PhotoSweep(graph, publisher, state, properties.photoBatchSize(), clock);
         Instant nextRound = Instant.EPOCH;
-        Instant nextSweep = clock.instant().plus(properties.photoSweepInterval());
+        // a sweep that was in progress (before a restart or take-over) resumes at once
+        Instant nextSweep = photos.inProgress() ? Instant.EPOCH : clock.instant().plus(properties.photoSweepInterval());
         Duration backoff = Duration.ofSeconds(1);
         while (leading()) {
             try {
@@ -214,14 +217,19 @@ public class DirectoryReader implements SmartLifecycle, Lease.Holder, HealthIndi
                     nextRound = clock.instant().plus(properties.deltaInterval());
                     log.debug("Delta round: {}", outcome);
                 }
-                if (!clock.instant().isBefore(nextSweep)) {
-                    PhotoSweep.Outcome outcome = photos.sweep();
-                    registry.counter("profile_sync_graph_photo_sweeps").increment();
-                    log.info("Photo sweep: {}", outcome);
-                    nextSweep = clock.instant().plus(properties.photoSweepInterval());
+                if (photos.inProgress() || !clock.instant().isBefore(nextSweep)) {
+                    PhotoSweep.Outcome outcome = photos.step(SWEEP_BATCHES_PER_STEP);
+                    registry.counter("profile_sync_graph_photo_sweep_checked").increment(outcome.checked());
+                    if (outcome.finished()) {
+                        registry.counter("profile_sync_graph_photo_sweeps").increment();
+                        log.info("Photo sweep finished");
+                        nextSweep = clock.instant().plus(properties.photoSweepInterval());
+                    }
                 }
                 backoff = Duration.ofSeconds(1);
-                sleepUntil(nextRound.isBefore(nextSweep) ? nextRound : nextSweep);
+                // between steps of a sweep only a delta round that is due (or triggered) goes first
+                sleepUntil(photos.inProgress() ? clock.instant() : nextRound.isBefore(nextSweep) ? nextRound
+                        : nextSweep);
             } catch (LeadershipLostException | KafkaException e) {
                 throw e;
             } catch (Exception e) {
@@ -308,6 +316,11 @@ public class DirectoryReader implements SmartLifecycle, Lease.Holder, HealthIndi
 
     @Override
     public Health health() {
+        Lease current = lease;
+        if (current != null && !stopping && !current.alive()) {
+            return Health.down().withDetail("tenant", properties.tenantKey()).withDetail("instance", instance)
+                    .withDetail("error", "the lease thread ended").build();
+        }
         return Health.up().withDetail("tenant", properties.tenantKey()).withDetail("instance", instance)
                 .withDetail("role", active.get() == 1 ? "active" : "standby").build();
     }

@@ -35,6 +35,7 @@ final class DirectoryState {
     private Cursor cursor;
     private String subscriptionId;
     private HeldDeletions held;
+    private String sweepCursor;
     /** Per known user: the photo etag ("" for none) and the id of the last full round that listed it. */
     private final Map<String, String[]> users = new HashMap<>();
 
@@ -110,6 +111,8 @@ final class DirectoryState {
             cursor = value == null ? null : Cursor.decode(value);
         } else if (DirectoryStateKeys.SUBSCRIPTION.equals(key)) {
             subscriptionId = value;
+        } else if (DirectoryStateKeys.PHOTO_SWEEP_CURSOR.equals(key)) {
+            sweepCursor = value;
         } else if (DirectoryStateKeys.HELD_DELETIONS.equals(key)) {
             held = value == null ? null : HeldDeletions.decode(value);
         } else if (key != null && key.startsWith(DirectoryStateKeys.USER_PREFIX)) {
@@ -135,6 +138,16 @@ final class DirectoryState {
 
     String subscriptionId() {
         return subscriptionId;
+    }
+
+    /** The last user id the photo sweep in progress checked; null when no sweep is in progress. */
+    String sweepCursor() {
+        return sweepCursor;
+    }
+
+    /** Moves the photo sweep's cursor; null ends the sweep. */
+    ProducerRecord<String, byte[]> saveSweepCursor(String lastChecked) {
+        return record(DirectoryStateKeys.PHOTO_SWEEP_CURSOR, lastChecked);
     }
 
     /** Deletions held back for an operator, or null. */

@@ -25,11 +25,13 @@ import dev.profilesync.graph.MediaEtags;
  * Photos are not part of Graph's user delta, so they are detected by comparing every known user's photo media etag
  * with the one last seen, {@code photoBatchSize} users per {@code $batch} request, one request at a time. A changed
  * etag, or a photo that disappeared, becomes a {@link PhotoChanged}. Throttled entries are retried in the next sweep.
+ * A sweep goes through the users in id order a few batches at a time ({@link #step}), so delta rounds never wait
+ * behind a whole sweep; its cursor is saved with every batch, so a restart or take-over resumes it.
  */
 final class PhotoSweep {
 
-    /** What a sweep found. */
-    record Outcome(int checked, int changed, int throttled) {
+    /** What a step of a sweep found; {@code finished} when the sweep has reached the last user. */
+    record Outcome(int checked, int changed, int throttled, boolean finished) {
     }
 
     private final GraphServiceClient graph;
@@ -48,19 +50,36 @@ final class PhotoSweep {
         this.clock = clock;
     }
 
-    Outcome sweep() throws IOException {
-        List<String> users = new ArrayList<>(state.users());
-        int changed = 0;
-        int throttled = 0;
-        for (int from = 0; from < users.size(); from += batchSize) {
-            Outcome batch = check(users.subList(from, Math.min(users.size(), from + batchSize)));
-            changed += batch.changed();
-            throttled += batch.throttled();
-        }
-        return new Outcome(users.size(), changed, throttled);
+    /** Whether a sweep is in progress (its cursor is saved). */
+    boolean inProgress() {
+        return state.sweepCursor() != null;
     }
 
-    private Outcome check(List<String> users) throws IOException {
+    /** Checks up to {@code batches} batches of users after the saved cursor, starting a sweep when none is running. */
+    Outcome step(int batches) throws IOException {
+        String after = state.sweepCursor() == null ? "" : state.sweepCursor();
+        List<String> next = state.users().stream().filter(user -> user.compareTo(after) > 0).sorted()
+                .limit((long) batches * batchSize).toList();
+        int changed = 0;
+        int throttled = 0;
+        for (int from = 0; from < next.size(); from += batchSize) {
+            List<String> batch = next.subList(from, Math.min(next.size(), from + batchSize));
+            boolean last = from + batchSize >= next.size() && next.size() < (long) batches * batchSize;
+            Outcome checked = check(batch, last ? null : batch.get(batch.size() - 1));
+            changed += checked.changed();
+            throttled += checked.throttled();
+        }
+        boolean finished = next.size() < (long) batches * batchSize;
+        if (next.isEmpty() && state.sweepCursor() != null) {
+            List<ProducerRecord<String, byte[]>> end = new ArrayList<>(List.of(state.saveSweepCursor(null)));
+            publisher.publish(end);
+            state.committed(end);
+        }
+        return new Outcome(next.size(), changed, throttled, finished);
+    }
+
+    /** Checks one batch; {@code cursor} is the sweep's position after it (null: the sweep ends with it). */
+    private Outcome check(List<String> users, String cursor) throws IOException {
         BatchRequestContent batch = new BatchRequestContent(graph);
         Map<String, String> userByStep = new HashMap<>();
         for (String user : users) {
@@ -94,8 +113,9 @@ final class PhotoSweep {
                         etag.isEmpty() ? null : etag)));
             }
         }
+        records.add(state.saveSweepCursor(cursor));
         publisher.publish(records);
         state.committed(records);
-        return new Outcome(users.size(), changed, throttled);
+        return new Outcome(users.size(), changed, throttled, cursor == null);
     }
 }

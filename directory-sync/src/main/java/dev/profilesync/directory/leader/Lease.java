@@ -103,6 +103,11 @@ public final class Lease implements AutoCloseable {
         return held;
     }
 
+    /** Whether the membership thread runs (it only ends on {@link #close()}). */
+    public synchronized boolean alive() {
+        return thread != null && thread.isAlive();
+    }
+
     /** Gives the lease back and joins the election again, after this instance found itself fenced. */
     public void rejoin() {
         rejoin = true;

@@ -1,5 +1,7 @@
 package dev.profilesync.photo.sync;
 
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import java.time.Duration;
 
 import org.springframework.context.annotation.Bean;
@@ -11,6 +13,8 @@ import org.springframework.kafka.listener.DefaultErrorHandler;
 
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 
+import dev.profilesync.events.ListenerLiveness;
+import dev.profilesync.events.KafkaReadiness;
 import dev.profilesync.events.DeadLetters;
 import dev.profilesync.events.Topics;
 import dev.profilesync.graph.GraphClients;
@@ -57,5 +61,17 @@ class PhotoSyncConfig {
     @Bean
     DeadLetterPublishingRecoverer deadLetterRecoverer(KafkaOperations<Object, Object> template) {
         return DeadLetters.recoverer(template);
+    }
+
+    /** Readiness: Kafka answers. */
+    @Bean
+    KafkaReadiness kafka(KafkaProperties kafka) {
+        return new KafkaReadiness(kafka.buildAdminProperties());
+    }
+
+    /** Liveness: no listener container stopped on its own. */
+    @Bean
+    ListenerLiveness listeners(KafkaListenerEndpointRegistry registry) {
+        return new ListenerLiveness(registry);
     }
 }

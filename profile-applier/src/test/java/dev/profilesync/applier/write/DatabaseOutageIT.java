@@ -25,7 +25,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
@@ -45,7 +48,7 @@ import dev.profilesync.events.UserEventCodec;
  * The database goes away in the middle of a stream: the applier retries, pauses, dead-letters nothing, and applies
  * everything once the database is back.
  */
-@SpringBootTest(classes = ProfileApplierApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
+@SpringBootTest(classes = ProfileApplierApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"spring.config.name=profile-applier", "spring.datasource.hikari.connection-timeout=1000",
             "spring.datasource.hikari.validation-timeout=500", "profile-sync.applier.topics.partitions=2"})
 @EmbeddedKafka(partitions = 2, bootstrapServersProperty = "spring.kafka.bootstrap-servers")
@@ -56,6 +59,12 @@ class DatabaseOutageIT {
 
     @Value("${spring.kafka.bootstrap-servers}")
     String bootstrapServers;
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    KafkaListenerEndpointRegistry listeners;
 
     @BeforeAll
     static void setUp() throws Exception {
@@ -85,6 +94,8 @@ class DatabaseOutageIT {
 
         proxy.cut();
         send(users, 30, 60);
+        await().atMost(Duration.ofSeconds(30)).until(() -> status("/actuator/health/readiness") == 503);
+        assertThat(status("/actuator/health/liveness")).as("alive, only not ready").isEqualTo(200);
         // while the database is away nothing moves: the stored titles stay where they were
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
                 .until(() -> proxy.port() > 0 && committedBehindEnd());
@@ -97,8 +108,21 @@ class DatabaseOutageIT {
             assertThat(title(users.get(2))).isEqualTo("title-59");
         });
         assertThat(deadLetterCount()).isZero();
+        await().atMost(Duration.ofSeconds(30)).until(() -> status("/actuator/health/readiness") == 200);
+
+        // a listener that stopped on its own (as Spring Kafka does on an Error) leaves the process up but dead inside
+        listeners.getListenerContainers().forEach(container -> container.stop());
+        await().atMost(Duration.ofSeconds(30)).until(() -> status("/actuator/health/liveness") == 503);
+        listeners.getListenerContainers().forEach(container -> container.start());
+        await().atMost(Duration.ofSeconds(30)).until(() -> status("/actuator/health/liveness") == 200);
         System.out.printf("database connection cut: 30 changes sent while cut, 0 lost, 0 dead-lettered, drained "
                 + "%.1f s after the connection came back%n", (System.nanoTime() - restored) / 1e9);
+    }
+
+    private int status(String path) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + port + path)).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     /** Read straight from the database, not through the proxy the applier uses. */
