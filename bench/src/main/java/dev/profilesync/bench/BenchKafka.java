@@ -35,9 +35,8 @@ final class BenchKafka implements AutoCloseable {
     BenchKafka(int partitions, List<UserChanged> changes) throws IOException, InterruptedException, ExecutionException {
         this.partitions = partitions;
         dir = Files.createTempDirectory("bench-kafka");
-        LocalSettings defaults = LocalSettings.defaults();
         // fresh ports per broker: a producer of a previous run must never reach this one
-        settings = new LocalSettings(dir, freePort(), freePort(), 0, 0, 0, 0, 0, null, defaults.apiKey(), partitions, 0,
+        settings = new LocalSettings(dir, freePort(), freePort(), 0, 0, 0, 0, 0, null, null, partitions, 0,
                 0, 0);
         kafka = LocalKafka.start(settings);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {

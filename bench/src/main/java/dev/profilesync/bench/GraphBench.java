@@ -35,7 +35,7 @@ public final class GraphBench {
                 Path data = Files.createTempDirectory("graph-bench");
                 LocalSettings base = LocalSettings.defaults();
                 LocalSettings settings = new LocalSettings(data, 39092, 39093, 38081, 38082, 38083, 38084, 38085,
-                        db.url(), base.apiKey(), 12, 38090, users, 0);
+                        db.url(), "bench-intake-key-0123456789abcdef", 12, 38090, users, 0);
                 long start = System.nanoTime();
                 try (LocalSystem system = LocalSystem.start(settings)) {
                     while (applied(settings) < users) {

@@ -67,7 +67,7 @@ public final class PhotoBench {
         Path data = Files.createTempDirectory("photo-bench");
         LocalSettings base = LocalSettings.defaults();
         LocalSettings settings = new LocalSettings(data, 29092, 29093, 28081, 28082, 28083, 28084, 28085, null,
-                base.apiKey(), 4, 28090, 500, 0);
+                "bench-intake-key-0123456789abcdef", 4, 28090, 500, 0);
         List<Double> millis = new ArrayList<>();
         HttpClient http = HttpClient.newHttpClient();
         try (LocalSystem system = LocalSystem.start(settings)) {

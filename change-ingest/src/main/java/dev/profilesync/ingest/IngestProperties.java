@@ -1,6 +1,10 @@
 package dev.profilesync.ingest;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -8,6 +12,8 @@ import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 import dev.profilesync.events.TopicSettings;
+import dev.profilesync.events.Identifiers;
+import dev.profilesync.events.Sources;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -35,12 +41,65 @@ public record IngestProperties(@Valid @NotNull Intake intake, @Valid @NotNull To
             @NotNull DataSize maxBodySize, @NotNull Duration publishTimeout, @NotNull Duration maxClockSkew) {
     }
 
-    /** A client of the intake; the name appears in logs and metrics, the key never does. */
-    public record ApiClient(@NotBlank String name, @NotBlank String key) {
+    /**
+     * A client of the intake, checked at start-up: its name appears in logs and metrics, its key never does. The key
+     * is kept only as a SHA-256 hash and compared in constant time.
+     *
+     * @param key the key, at least {@value #MIN_KEY_LENGTH} characters; give it through the environment
+     * @param keySha256 instead of {@code key}: the hex SHA-256 of the key, so the key itself is in no configuration
+     * @param sources the sources this client may claim in its changes; never a reserved one ({@code graph},
+     *        {@code photo-sync})
+     */
+    public record ApiClient(@NotBlank String name, String key, String keySha256, List<String> sources) {
+
+        public static final int MIN_KEY_LENGTH = 24;
+
+        public ApiClient {
+            boolean plain = key != null && !key.isBlank();
+            boolean hashed = keySha256 != null && !keySha256.isBlank();
+            if (plain == hashed) {
+                throw new IllegalArgumentException("intake client " + name + ": give exactly one of key and "
+                        + "key-sha256");
+            }
+            if (plain && key.length() < MIN_KEY_LENGTH) {
+                throw new IllegalArgumentException("intake client " + name + ": the key must have at least "
+                        + MIN_KEY_LENGTH + " characters");
+            }
+            if (hashed && !keySha256.matches("[0-9a-fA-F]{64}")) {
+                throw new IllegalArgumentException("intake client " + name + ": key-sha256 must be 64 hex digits");
+            }
+            if (sources == null || sources.isEmpty()) {
+                throw new IllegalArgumentException("intake client " + name + ": list the sources it may claim");
+            }
+            for (String source : sources) {
+                if (!Identifiers.isSource(source) || Sources.RESERVED.contains(source)) {
+                    throw new IllegalArgumentException("intake client " + name + ": '" + source
+                            + "' is not a source an intake client may claim");
+                }
+            }
+            sources = List.copyOf(sources);
+        }
+
+        /** The SHA-256 of the key; the only form in which the intake compares it. */
+        public byte[] keyHash() {
+            if (keySha256 != null && !keySha256.isBlank()) {
+                return HexFormat.of().parseHex(keySha256.toLowerCase(java.util.Locale.ROOT));
+            }
+            return sha256(key);
+        }
+
+        public static byte[] sha256(String text) {
+            try {
+                return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
 
         @Override
         public String toString() {
-            return "ApiClient[name=" + name + ", key=***]";
+            return "ApiClient[name=" + name + ", key=***, sources=" + sources + "]";
         }
     }
+
 }

@@ -1,15 +1,14 @@
 package dev.profilesync.ingest.http;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.Optional;
 
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
-import org.springframework.stereotype.Component;
+import org.springframework.security.authentication.AbstractAuthenticationToken;
+import org.springframework.security.core.authority.AuthorityUtils;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import dev.profilesync.ingest.IngestProperties;
@@ -17,59 +16,81 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Every {@code /api/} request must carry a configured key in {@code X-Api-Key}; the key is compared in constant time
- * and never logged. The client's name is kept on the request for logs and metrics.
+ * Authenticates intake clients by the key in {@code X-Api-Key}, inside Spring Security's filter chain (after its
+ * firewall has refused path tricks, so the path that is authorised is the path that is routed). The presented key is
+ * hashed and compared with every client's hash in constant time; it is never logged. A wrong key is refused at once;
+ * no key leaves the request anonymous, and the authorisation rules refuse it.
  */
-@Component
 class ApiKeyFilter extends OncePerRequestFilter {
 
     static final String HEADER = "X-Api-Key";
     static final String CLIENT_ATTRIBUTE = ApiKeyFilter.class.getName() + ".client";
 
     private final List<IngestProperties.ApiClient> clients;
-    private final JsonMapper mapper;
+    private final List<byte[]> hashes;
+    private final SecurityProblems problems;
 
-    ApiKeyFilter(IngestProperties properties, JsonMapper mapper) {
+    ApiKeyFilter(IngestProperties properties, SecurityProblems problems) {
         this.clients = properties.intake().apiKeys();
-        this.mapper = mapper;
-    }
-
-    @Override
-    protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !request.getRequestURI().startsWith("/api/");
+        this.hashes = clients.stream().map(IngestProperties.ApiClient::keyHash).toList();
+        this.problems = problems;
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        Optional<IngestProperties.ApiClient> client = authenticate(request.getHeader(HEADER));
-        if (client.isEmpty()) {
-            ProblemDetail problem = IntakeProblems.problem(HttpStatus.UNAUTHORIZED, "unauthenticated",
-                    "send a valid API key in the " + HEADER + " header");
-            response.setStatus(HttpStatus.UNAUTHORIZED.value());
-            response.setHeader("WWW-Authenticate", "ApiKey header=\"" + HEADER + "\"");
-            response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-            response.getOutputStream().write(mapper.writeValueAsBytes(problem));
-            return;
+        String presented = request.getHeader(HEADER);
+        if (presented != null) {
+            Optional<IngestProperties.ApiClient> client = authenticate(presented);
+            if (client.isEmpty()) {
+                problems.write(response, HttpStatus.UNAUTHORIZED, "unauthenticated",
+                        "send a valid API key in the " + HEADER + " header");
+                return;
+            }
+            request.setAttribute(CLIENT_ATTRIBUTE, client.get());
+            SecurityContextHolder.getContext().setAuthentication(new ClientAuthentication(client.get()));
         }
-        request.setAttribute(CLIENT_ATTRIBUTE, client.get().name());
         chain.doFilter(request, response);
     }
 
     private Optional<IngestProperties.ApiClient> authenticate(String presented) {
-        if (presented == null || presented.isEmpty()) {
-            return Optional.empty();
-        }
-        byte[] candidate = presented.getBytes(StandardCharsets.UTF_8);
+        byte[] candidate = IngestProperties.ApiClient.sha256(presented);
         IngestProperties.ApiClient match = null;
-        for (IngestProperties.ApiClient client : clients) {
-            if (MessageDigest.isEqual(candidate, client.key().getBytes(StandardCharsets.UTF_8))) {
-                match = client;
+        for (int i = 0; i < clients.size(); i++) {
+            if (MessageDigest.isEqual(candidate, hashes.get(i))) {
+                match = clients.get(i);
             }
         }
         return Optional.ofNullable(match);
+    }
+
+    /** The client a request was made by, as the intake's controllers see it. */
+    static IngestProperties.ApiClient clientOf(HttpServletRequest request) {
+        return (IngestProperties.ApiClient) request.getAttribute(CLIENT_ATTRIBUTE);
+    }
+
+    /** An authenticated intake client. */
+    private static final class ClientAuthentication extends AbstractAuthenticationToken {
+
+        private static final long serialVersionUID = 1L;
+        private final String name;
+
+        ClientAuthentication(IngestProperties.ApiClient client) {
+            super(AuthorityUtils.createAuthorityList(IntakeSecurity.INTAKE_CLIENT));
+            this.name = client.name();
+            setAuthenticated(true);
+        }
+
+        @Override
+        public Object getCredentials() {
+            return "";
+        }
+
+        @Override
+        public Object getPrincipal() {
+            return name;
+        }
     }
 }

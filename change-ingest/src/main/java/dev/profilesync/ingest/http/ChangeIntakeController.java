@@ -3,6 +3,7 @@ package dev.profilesync.ingest.http;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -13,6 +14,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.profilesync.events.UserEvent;
+import dev.profilesync.events.Violation;
 import dev.profilesync.ingest.IngestProperties;
 import dev.profilesync.ingest.publish.UserEventPublisher;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -40,10 +42,12 @@ class ChangeIntakeController {
     @PostMapping(path = "/api/v1/changes", consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Map<String, Object>> accept(HttpServletRequest request) throws IOException {
-        String client = String.valueOf(request.getAttribute(ApiKeyFilter.CLIENT_ATTRIBUTE));
+        IngestProperties.ApiClient caller = ApiKeyFilter.clientOf(request);
+        String client = caller.name();
         List<UserEvent> events;
         try {
             events = reader.read(boundedBody(request));
+            claimsOnly(caller, events);
         } catch (IntakeRejectedException e) {
             registry.counter("profile_sync_ingest_batches_total", "channel", "http", "client", client, "outcome",
                     e.reason()).increment();
@@ -56,6 +60,22 @@ class ChangeIntakeController {
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of(
                 "accepted", events.size(),
                 "eventIds", events.stream().map(UserEvent::eventId).toList()));
+    }
+
+    /** A client writes only as the sources it owns: a change claiming any other source refuses the batch. */
+    private static void claimsOnly(IngestProperties.ApiClient client, List<UserEvent> events) {
+        List<Violation> refused = new ArrayList<>();
+        for (int i = 0; i < events.size(); i++) {
+            String source = events.get(i).source();
+            if (!client.sources().contains(source)) {
+                refused.add(new Violation("/changes/" + i, "source-not-allowed",
+                        "client " + client.name() + " may not claim source '" + source + "'"));
+            }
+        }
+        if (!refused.isEmpty()) {
+            throw new IntakeRejectedException(HttpStatus.FORBIDDEN, "source-not-allowed", refused.size()
+                    + " change(s) claim a source this client does not own; nothing was published", refused);
+        }
     }
 
     private byte[] boundedBody(HttpServletRequest request) throws IOException {

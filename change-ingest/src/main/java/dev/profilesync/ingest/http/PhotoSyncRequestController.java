@@ -38,7 +38,7 @@ class PhotoSyncRequestController {
     ResponseEntity<Map<String, Object>> request(@PathVariable String id, HttpServletRequest request) {
         String userId = Identifiers.userId(id).orElseThrow(() -> new IntakeRejectedException(HttpStatus.BAD_REQUEST,
                 "invalid-user-id", "the user id must be a directory object id (a GUID)"));
-        String client = String.valueOf(request.getAttribute(ApiKeyFilter.CLIENT_ATTRIBUTE));
+        String client = ApiKeyFilter.clientOf(request).name();
         String source = Identifiers.isSource(client) ? client : "intake";
         PhotoChanged event = new PhotoChanged("photo-sync-request-" + UUID.randomUUID(), userId, source,
                 clock.instant(), "requested", null);

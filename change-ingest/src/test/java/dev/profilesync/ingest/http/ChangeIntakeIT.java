@@ -44,13 +44,14 @@ import tools.jackson.databind.json.JsonMapper;
         properties = {"spring.config.name=change-ingest",
             "profile-sync.ingest.intake.api-keys[0].name=hr-system",
             "profile-sync.ingest.intake.api-keys[0].key=" + ChangeIntakeIT.KEY,
+            "profile-sync.ingest.intake.api-keys[0].sources=hr-system",
             "profile-sync.ingest.intake.max-batch-size=5",
             "profile-sync.ingest.intake.max-body-size=4KB",
             "profile-sync.ingest.topics.partitions=3"})
 @EmbeddedKafka(partitions = 3, bootstrapServersProperty = "spring.kafka.bootstrap-servers")
 class ChangeIntakeIT {
 
-    static final String KEY = "it-secret-key";
+    static final String KEY = "it-secret-key-for-the-intake-it";
     private static final String ADA = "6e7b768e-07e2-4810-8459-485f84f8f204";
     private static final JsonMapper JSON = JsonMapper.builder().build();
 

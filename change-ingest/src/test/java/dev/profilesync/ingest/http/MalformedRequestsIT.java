@@ -38,13 +38,14 @@ import tools.jackson.databind.json.JsonMapper;
         properties = {"spring.config.name=change-ingest",
             "profile-sync.ingest.intake.api-keys[0].name=hr-system",
             "profile-sync.ingest.intake.api-keys[0].key=" + MalformedRequestsIT.KEY,
+            "profile-sync.ingest.intake.api-keys[0].sources=hr-system",
             "profile-sync.ingest.intake.max-batch-size=5",
             "profile-sync.ingest.intake.max-body-size=4KB",
             "profile-sync.ingest.topics.partitions=2"})
 @EmbeddedKafka(partitions = 2, bootstrapServersProperty = "spring.kafka.bootstrap-servers")
 class MalformedRequestsIT {
 
-    static final String KEY = "malformed-it-key";
+    static final String KEY = "malformed-requests-it-key-0123";
     private static final String ADA = "6e7b768e-07e2-4810-8459-485f84f8f204";
     private static final String JSON = "application/json";
     private static final JsonMapper MAPPER = JsonMapper.builder().build();

@@ -19,7 +19,7 @@ public final class LocalRunner {
             System.out.println("profile-sync: stopping");
             system.close();
         }, "profile-sync-shutdown"));
-        printBanner(System.out, settings, (System.nanoTime() - started) / 1_000_000);
+        printBanner(System.out, system.settings(), (System.nanoTime() - started) / 1_000_000);
     }
 
     static void printBanner(PrintStream out, LocalSettings s, long startMillis) {
@@ -31,6 +31,8 @@ public final class LocalRunner {
 
                   Kafka broker (KRaft)   %s            topics directory.user-changes, directory.photo-changes
                   change-ingest          %s/api/v1/changes   header X-Api-Key: %s
+                                         (kept in %s; the client may claim the sources hr-system, directory,
+                                         self-service)
                   directory-sync         %s   (reads the simulated tenant; webhook /graph/notifications)
                   profile-applier        %s/api/v1/profiles/{id}
                   photo-sync             %s/api/v1/photos/{id}/{small|medium|large}
@@ -45,6 +47,7 @@ public final class LocalRunner {
                   curl %s/api/v1/profiles/6e7b768e-07e2-4810-8459-485f84f8f204
 
                 """, startMillis, s.dataDir().toAbsolutePath(), s.bootstrapServers(), ingest, s.apiKey(),
+                s.dataDir().resolve(IntakeKey.FILE),
                 s.simulatorUsers() == 0 ? "off" : "http://127.0.0.1:" + s.directoryPort(), applier,
                 s.simulatorUsers() == 0 ? "off" : "http://127.0.0.1:" + s.photoPort(),
                 "http://127.0.0.1:" + s.monitorPort(),

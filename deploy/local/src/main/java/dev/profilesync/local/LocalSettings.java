@@ -9,7 +9,8 @@ import java.util.Map;
  *
  * @param dataDir where the broker's log and the H2 profile store live; a second start reuses them
  * @param datasourceUrl the profile store; null means the H2 file database under {@code dataDir}
- * @param apiKey the intake key of the built-in client {@code local}
+ * @param apiKey the intake key of the built-in client {@code local}; null: a random key made at the first start and
+ *        kept in {@code <dataDir>/intake-api-key}
  * @param simulatorPort port of the directory simulator (a simulated Microsoft Graph tenant)
  * @param directoryPort directory-sync (reads the simulated tenant; its webhook receives change notifications)
  * @param monitorPort sync-monitor (lag as sync delay)
@@ -21,10 +22,9 @@ public record LocalSettings(Path dataDir, int kafkaPort, int controllerPort, int
         int simulatorPort, int simulatorUsers,
         double simulatorChangesPerSecond) {
 
-    public static final String DEFAULT_API_KEY = "local-dev-key";
 
     public static LocalSettings defaults() {
-        return new LocalSettings(Path.of("data"), 9092, 9093, 8081, 8082, 8083, 8084, 8085, null, DEFAULT_API_KEY, 12,
+        return new LocalSettings(Path.of("data"), 9092, 9093, 8081, 8082, 8083, 8084, 8085, null, null, 12,
                 8090, 5000, 2);
     }
 
@@ -60,6 +60,12 @@ public record LocalSettings(Path dataDir, int kafkaPort, int controllerPort, int
             throw new IllegalArgumentException("unknown options: " + options.keySet());
         }
         return settings;
+    }
+
+    /** The same settings with another intake key. */
+    public LocalSettings withApiKey(String key) {
+        return new LocalSettings(dataDir, kafkaPort, controllerPort, ingestPort, applierPort, photoPort, directoryPort,
+                monitorPort, datasourceUrl, key, partitions, simulatorPort, simulatorUsers, simulatorChangesPerSecond);
     }
 
     /** The same settings with another simulated tenant (0 users: none). */

@@ -23,6 +23,9 @@ import dev.profilesync.simulator.DirectorySimulator;
 public final class LocalSystem implements AutoCloseable {
 
     /** Auto-configurations a service must not pick up just because another service put them on the classpath. */
+    /** The sources the built-in intake client {@code local} may claim. */
+    public static final List<String> LOCAL_CLIENT_SOURCES = List.of("hr-system", "directory", "self-service");
+
     public static final String NO_DATABASE = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration,"
             + "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration";
 
@@ -49,7 +52,8 @@ public final class LocalSystem implements AutoCloseable {
      * @param directorySync whether to run directory-sync in this JVM; tests that run it as separate processes (to
      *        kill one) say false
      */
-    public static LocalSystem start(LocalSettings settings, boolean directorySync) throws IOException {
+    public static LocalSystem start(LocalSettings requested, boolean directorySync) throws IOException {
+        LocalSettings settings = requested.withApiKey(IntakeKey.of(requested));
         LocalSystem system = new LocalSystem(settings, LocalKafka.start(settings));
         try {
             if (settings.simulatorUsers() > 0) {
@@ -87,6 +91,7 @@ public final class LocalSystem implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of("--spring.autoconfigure.exclude=" + NO_DATABASE,
                 "--profile-sync.ingest.intake.api-keys[0].name=local",
                 "--profile-sync.ingest.intake.api-keys[0].key=" + settings.apiKey(),
+                "--profile-sync.ingest.intake.api-keys[0].sources=" + String.join(",", LOCAL_CLIENT_SOURCES),
                 "--profile-sync.ingest.topics.partitions=" + settings.partitions()));
         ingest = ChangeIngestApplication.application().run(common(settings.ingestPort(),
                 withOverrides(args, overrides)));

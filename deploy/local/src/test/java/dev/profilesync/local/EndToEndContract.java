@@ -77,7 +77,7 @@ abstract class EndToEndContract {
         await().atMost(PATIENCE).until(() -> client().profile(id) != null);
 
         assertThat(client().post("""
-                {"source":"graph","changes":[{"userId":"%s","deleted":true,"observedAt":"2026-11-25T11:00:00Z"}]}"""
+                {"source":"directory","changes":[{"userId":"%s","deleted":true,"observedAt":"2026-11-25T11:00:00Z"}]}"""
                 .formatted(id)).statusCode()).isEqualTo(202);
         await().atMost(PATIENCE).until(() -> client().profile(id) == null);
 
@@ -149,7 +149,7 @@ abstract class EndToEndContract {
                     {"userId":"%s","fields":{"displayName":"%s","department":"%s","mail":"%s@example.org"}}"""
                     .formatted(UUID.randomUUID(), name, department, name.split(" ")[0].toLowerCase()));
         }
-        assertThat(client().post("{\"source\":\"graph\",\"changes\":[" + changes + "]}").statusCode())
+        assertThat(client().post("{\"source\":\"directory\",\"changes\":[" + changes + "]}").statusCode())
                 .isEqualTo(202);
 
         await().atMost(PATIENCE).until(() -> client().applierGet("/api/v1/profiles?department=" + department)
@@ -189,7 +189,7 @@ abstract class EndToEndContract {
 
     void post(String id, String observedAt, String fields) {
         var response = client().post("""
-                {"source":"graph","changes":[{"userId":"%s","observedAt":"%s","fields":{%s}}]}"""
+                {"source":"directory","changes":[{"userId":"%s","observedAt":"%s","fields":{%s}}]}"""
                 .formatted(id, observedAt, fields));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
     }

@@ -158,7 +158,7 @@ class EndToEndPostgresIT extends EndToEndContract {
                         .formatted(user, base.plusMillis(seq), title));
                 expected.put(user, title);
             }
-            var response = client().post("{\"source\":\"graph\",\"changes\":[" + changes + "]}");
+            var response = client().post("{\"source\":\"directory\",\"changes\":[" + changes + "]}");
             assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         }
 

@@ -12,7 +12,8 @@ final class FreePorts {
     }
 
     static LocalSettings settings(Path dataDir, String datasourceUrl) {
-        return new LocalSettings(dataDir, port(), port(), port(), port(), port(), port(), port(), datasourceUrl, "it-key",
+        return new LocalSettings(dataDir, port(), port(), port(), port(), port(), port(), port(), datasourceUrl,
+                "it-intake-key-0123456789abcdef",
                 4, port(), 0, 0);
     }
 

@@ -112,6 +112,34 @@ class GraphIngestIT {
     }
 
     @Test
+    @Order(3)
+    void theWebhookEchoesOnlyPlainTokensAndRefusesOversizedBodies() throws Exception {
+        String webhook = "http://127.0.0.1:" + system.settings().directoryPort() + "/graph/notifications";
+        HttpClient http = HttpClient.newHttpClient();
+        String graphLike = "Validation: Testing client application reachability for subscription Request-Id: "
+                + java.util.UUID.randomUUID();
+        HttpResponse<String> plain = http.send(HttpRequest.newBuilder(URI.create(webhook + "?validationToken="
+                + java.net.URLEncoder.encode(graphLike, java.nio.charset.StandardCharsets.UTF_8)))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(plain.statusCode()).isEqualTo(200);
+        assertThat(plain.body()).isEqualTo(graphLike);
+        assertThat(plain.headers().firstValue("content-type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("text/plain"));
+
+        HttpResponse<String> script = http.send(HttpRequest.newBuilder(URI.create(webhook + "?validationToken="
+                + java.net.URLEncoder.encode("<script>alert(1)</script>", java.nio.charset.StandardCharsets.UTF_8)))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(script.statusCode()).isEqualTo(400);
+        assertThat(script.body()).doesNotContain("<script>");
+
+        HttpResponse<String> huge = http.send(HttpRequest.newBuilder(URI.create(webhook))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"value\":[" + "{},".repeat(200_000) + "{}]}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(huge.statusCode()).isEqualTo(413);
+    }
+
+    @Test
     @Order(4)
     void photoChangesAreDetectedByTheEtagSweep() {
         system.stopDirectorySync();

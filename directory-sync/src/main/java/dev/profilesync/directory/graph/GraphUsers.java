@@ -11,6 +11,7 @@ import java.util.UUID;
 import tools.jackson.databind.JsonNode;
 
 import dev.profilesync.events.ChangeBounds;
+import dev.profilesync.events.Sources;
 import dev.profilesync.events.Identifiers;
 import dev.profilesync.events.ProfileField;
 import dev.profilesync.events.UserChanged;
@@ -28,7 +29,7 @@ final class GraphUsers {
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(GraphUsers.class);
 
-    static final String SOURCE = "graph";
+    static final String SOURCE = Sources.GRAPH;
 
     /** Graph properties read with {@code $select}, mapped to the contract's fields (same names). */
     static final List<ProfileField> SELECTED = List.of(ProfileField.DISPLAY_NAME, ProfileField.GIVEN_NAME,

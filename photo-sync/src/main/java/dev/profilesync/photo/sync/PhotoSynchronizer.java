@@ -26,6 +26,7 @@ import com.microsoft.graph.serviceclient.GraphServiceClient;
 
 import dev.profilesync.events.PhotoChanged;
 import dev.profilesync.events.ProfileField;
+import dev.profilesync.events.Sources;
 import dev.profilesync.events.UserChanged;
 import dev.profilesync.events.UserEventCodec;
 import dev.profilesync.graph.MediaEtags;
@@ -48,7 +49,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 @Component
 class PhotoSynchronizer {
 
-    static final String SOURCE = "photo-sync";
+    static final String SOURCE = Sources.PHOTO_SYNC;
     private static final Logger log = LoggerFactory.getLogger(PhotoSynchronizer.class);
 
     private final GraphServiceClient graph;
