@@ -21,8 +21,16 @@ final class Applier {
     /** Changes per second. */
     static double run(String bootstrapServers, String jdbcUrl, int partitions, int consumers, long expected)
             throws InterruptedException {
+        java.nio.file.Path keys;
+        try {
+            keys = dev.profilesync.local.LocalTokens.in(java.nio.file.Files.createTempDirectory("bench-jwt"))
+                    .publicKey();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         try (ConfigurableApplicationContext context = ProfileApplierApplication.application().run(
                 "--server.port=0", "--spring.kafka.bootstrap-servers=" + bootstrapServers,
+                "--spring.security.oauth2.resourceserver.jwt.public-key-location=file:" + keys,
                 "--spring.datasource.url=" + jdbcUrl,
                 "--spring.datasource.hikari.maximum-pool-size=" + (consumers + 1),
                 "--profile-sync.applier.consumers=" + consumers,

@@ -1,18 +1,14 @@
 package dev.profilesync.applier;
 
-import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
-import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import java.time.Duration;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.kafka.core.KafkaAdmin;
-import org.springframework.kafka.core.KafkaOperations;
-import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 
-import dev.profilesync.events.ListenerLiveness;
-import dev.profilesync.events.KafkaReadiness;
+import dev.profilesync.events.ConsumerServiceConfig;
 import dev.profilesync.events.DeadLetters;
 import dev.profilesync.events.Topics;
 
@@ -23,6 +19,7 @@ import dev.profilesync.events.Topics;
  * is dead-lettered and no offset moves past it.
  */
 @Configuration(proxyBeanMethods = false)
+@Import(ConsumerServiceConfig.class)
 class KafkaConsumerConfig {
 
     @Bean
@@ -33,22 +30,5 @@ class KafkaConsumerConfig {
     @Bean
     DefaultErrorHandler transientFaultRetries() {
         return DeadLetters.transientFaultRetries(Duration.ofMillis(200), Duration.ofSeconds(30));
-    }
-
-    @Bean
-    DeadLetterPublishingRecoverer deadLetterRecoverer(KafkaOperations<Object, Object> template) {
-        return DeadLetters.recoverer(template);
-    }
-
-    /** Readiness: Kafka answers. */
-    @Bean
-    KafkaReadiness kafka(KafkaProperties kafka) {
-        return new KafkaReadiness(kafka.buildAdminProperties());
-    }
-
-    /** Liveness: no listener container stopped on its own. */
-    @Bean
-    ListenerLiveness listeners(KafkaListenerEndpointRegistry registry) {
-        return new ListenerLiveness(registry);
     }
 }

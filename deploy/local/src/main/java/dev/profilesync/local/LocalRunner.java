@@ -34,7 +34,8 @@ public final class LocalRunner {
                                          (kept in %s; the client may claim the sources hr-system, directory,
                                          self-service)
                   directory-sync         %s   (reads the simulated tenant; webhook /graph/notifications)
-                  profile-applier        %s/api/v1/profiles/{id}
+                  profile-applier        %s/api/v1/profiles/{id}   header Authorization: Bearer <%s>
+                                         (role Profiles.Read; %s also has Profiles.Operate)
                   photo-sync             %s/api/v1/photos/{id}/{small|medium|large}
                   sync-monitor           %s/actuator/prometheus   (profile_sync_lag_seconds)
                   profile store          %s
@@ -44,16 +45,17 @@ public final class LocalRunner {
                 Try it:
                   curl -i -X POST %s/api/v1/changes -H 'Content-Type: application/json' -H 'X-Api-Key: %s' \\
                     -d '{"source":"hr-system","changes":[{"userId":"6e7b768e-07e2-4810-8459-485f84f8f204","fields":{"displayName":"Ada Lovelace","jobTitle":"Analyst"}}]}'
-                  curl %s/api/v1/profiles/6e7b768e-07e2-4810-8459-485f84f8f204
+                  curl -H "Authorization: Bearer $(cat %s)" %s/api/v1/profiles/6e7b768e-07e2-4810-8459-485f84f8f204
 
                 """, startMillis, s.dataDir().toAbsolutePath(), s.bootstrapServers(), ingest, s.apiKey(),
                 s.dataDir().resolve(IntakeKey.FILE),
                 s.simulatorUsers() == 0 ? "off" : "http://127.0.0.1:" + s.directoryPort(), applier,
+                s.dataDir().resolve(LocalTokens.READ_TOKEN), s.dataDir().resolve(LocalTokens.OPERATOR_TOKEN),
                 s.simulatorUsers() == 0 ? "off" : "http://127.0.0.1:" + s.photoPort(),
                 "http://127.0.0.1:" + s.monitorPort(),
                 s.effectiveDatasourceUrl(), s.simulatorUsers() == 0 ? "off"
                         : "http://127.0.0.1:" + s.simulatorPort() + "/v1.0 (" + s.simulatorUsers() + " users, "
                                 + s.simulatorChangesPerSecond() + " changes/s; admin API under /admin)",
-                ingest, s.apiKey(), applier);
+                ingest, s.apiKey(), s.dataDir().resolve(LocalTokens.READ_TOKEN), applier);
     }
 }

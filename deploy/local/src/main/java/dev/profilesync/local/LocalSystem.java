@@ -1,6 +1,7 @@
 package dev.profilesync.local;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -25,6 +26,21 @@ public final class LocalSystem implements AutoCloseable {
     /** Auto-configurations a service must not pick up just because another service put them on the classpath. */
     /** The sources the built-in intake client {@code local} may claim. */
     public static final List<String> LOCAL_CLIENT_SOURCES = List.of("hr-system", "directory", "self-service");
+
+    /**
+     * Spring Security's defaults, for the services that bring no security of their own: in one JVM they would pick up
+     * the security another service put on the shared class path and lock every endpoint with a generated password.
+     */
+    public static final String NO_DEFAULT_SECURITY =
+            "org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration,"
+            + "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration,"
+            + "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration,"
+            + "org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration,"
+            + "org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration";
+
+    /** The argument for a service that needs neither a database nor Spring Security. */
+    private static final String WITHOUT_DATABASE_AND_SECURITY = "--spring.autoconfigure.exclude=" + LocalSystem.NO_DATABASE
+            + "," + LocalSystem.NO_DEFAULT_SECURITY;
 
     public static final String NO_DATABASE = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration,"
             + "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration";
@@ -110,7 +126,7 @@ public final class LocalSystem implements AutoCloseable {
      * Being the only instance, it takes the lease at once.
      */
     public void startDirectorySync(String... overrides) {
-        List<String> args = new ArrayList<>(List.of("--spring.autoconfigure.exclude=" + NO_DATABASE,
+        List<String> args = new ArrayList<>(List.of(WITHOUT_DATABASE_AND_SECURITY,
                 "--profile-sync.directory.graph.base-url=" + simulator.graphUrl(),
                 "--profile-sync.directory.delta-interval=30s",
                 "--profile-sync.directory.photo-sweep-interval=10m",
@@ -133,7 +149,7 @@ public final class LocalSystem implements AutoCloseable {
     /** sync-monitor, reading every consumer group's lag each second. */
     public void startMonitor() {
         monitor = SyncMonitorApplication.application().run(common(settings.monitorPort(),
-                "--spring.autoconfigure.exclude=" + NO_DATABASE, "--profile-sync.monitor.lag.interval=1s"));
+                WITHOUT_DATABASE_AND_SECURITY, "--profile-sync.monitor.lag.interval=1s"));
     }
 
     /** The webhook's clientState, for tests and tools that start more directory-sync instances. */
@@ -151,7 +167,15 @@ public final class LocalSystem implements AutoCloseable {
     }
 
     public void startApplier() {
+        Path publicKey;
+        try {
+            publicKey = LocalTokens.in(settings.dataDir()).publicKey();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         applier = ProfileApplierApplication.application().run(common(settings.applierPort(),
+                "--spring.security.oauth2.resourceserver.jwt.public-key-location=file:" + publicKey.toAbsolutePath(),
+                "--spring.security.oauth2.resourceserver.jwt.audiences=" + LocalTokens.AUDIENCE,
                 "--spring.datasource.url=" + settings.effectiveDatasourceUrl(),
                 "--profile-sync.applier.topics.partitions=" + settings.partitions()));
     }
@@ -159,7 +183,7 @@ public final class LocalSystem implements AutoCloseable {
     /** photo-sync, reading photos from the simulated tenant; thumbnails under {@code <data>/photos}. */
     public void startPhotoSync() {
         photos = PhotoSyncApplication.application().run(common(settings.photoPort(),
-                "--spring.autoconfigure.exclude=" + NO_DATABASE,
+                WITHOUT_DATABASE_AND_SECURITY,
                 "--profile-sync.photo.graph.base-url=" + simulator.graphUrl(),
                 "--profile-sync.photo.store=" + settings.dataDir().toAbsolutePath().resolve("photos"),
                 "--profile-sync.photo.public-url=http://127.0.0.1:" + settings.photoPort(),

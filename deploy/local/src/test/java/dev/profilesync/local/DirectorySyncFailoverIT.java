@@ -165,7 +165,7 @@ class DirectorySyncFailoverIT {
                 .toString(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
                 DirectorySyncApplication.class.getName(),
                 "--server.port=0",
-                "--spring.autoconfigure.exclude=" + LocalSystem.NO_DATABASE,
+                "--spring.autoconfigure.exclude=" + LocalSystem.NO_DATABASE + "," + LocalSystem.NO_DEFAULT_SECURITY,
                 "--spring.kafka.bootstrap-servers=" + settings.bootstrapServers(),
                 "--profile-sync.directory.graph.base-url=" + system.simulator().graphUrl(),
                 "--profile-sync.directory.graph.client-id=" + clientId,

@@ -182,6 +182,35 @@ abstract class EndToEndContract {
     }
 
     @Test
+    void readingProfilesNeedsABearerTokenWithTheReadRole() throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + system().settings().applierPort();
+        java.util.function.BiFunction<String, String, Integer> status = (path, authorization) -> {
+            var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + path));
+            if (authorization != null) {
+                request.header("Authorization", authorization);
+            }
+            try {
+                return http.send(request.build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        String someone = "/api/v1/profiles/" + UUID.randomUUID();
+        assertThat(status.apply("/api/v1/profiles?size=200", null)).isEqualTo(401);
+        assertThat(status.apply(someone, null)).isEqualTo(401);
+        assertThat(status.apply(someone + "/sync-status", null)).isEqualTo(401);
+        assertThat(status.apply("/v3/api-docs", null)).isEqualTo(401);
+        assertThat(status.apply(someone, "Bearer not.a.token")).isEqualTo(401);
+        assertThat(status.apply("/api/v1/profiles?size=200", client().bearer(LocalTokens.READ_TOKEN)))
+                .isEqualTo(200);
+        assertThat(status.apply("/actuator/deadletters", client().bearer(LocalTokens.READ_TOKEN))).isEqualTo(403);
+        assertThat(status.apply("/actuator/deadletters", client().bearer(LocalTokens.OPERATOR_TOKEN)))
+                .isEqualTo(200);
+        assertThat(status.apply("/actuator/health", null)).isEqualTo(200);
+    }
+
+    @Test
     void servesItsOpenApiDescription() {
         var api = client().applierGet("/v3/api-docs");
         assertThat(api.at("/paths").has("/api/v1/profiles/{id}/sync-status")).isTrue();

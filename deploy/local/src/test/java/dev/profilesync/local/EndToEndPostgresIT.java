@@ -49,14 +49,15 @@ class EndToEndPostgresIT extends EndToEndContract {
     }
 
     @Test
-    void deadLettersAreReplayedToTheirTopicOnceOnRequest() throws Exception {
+    void deadLettersAreReplayedToTheTopicTheirDeadLetterTopicBelongsToOnceOnRequest() throws Exception {
         String id = UUID.randomUUID().toString();
         try (var producer = producer()) {
             var record = new org.apache.kafka.clients.producer.ProducerRecord<String, String>(
                     "directory.user-changes.dlt", id, "{\"fields\":{\"jobTitle\":\"Replayed\"}}");
             for (String[] header : new String[][] {{"ce_specversion", "1.0"}, {"ce_id", "dlt-" + id},
                 {"ce_source", "graph"}, {"ce_type", "dev.profilesync.user.changed.v1"}, {"ce_subject", id},
-                {"kafka_dlt-original-topic", "directory.user-changes"}, {"profile-sync-reason", "unknown-type"}}) {
+                // whoever can write the dead-letter topic controls this header: replay must not follow it
+                {"kafka_dlt-original-topic", "directory.ingest-state"}, {"profile-sync-reason", "unknown-type"}}) {
                 record.headers().add(header[0], header[1].getBytes(java.nio.charset.StandardCharsets.UTF_8));
             }
             producer.send(record).get();
@@ -67,7 +68,13 @@ class EndToEndPostgresIT extends EndToEndContract {
         await().atMost(PATIENCE).until(() -> client().applierGet("/actuator/deadletters").get("waiting")
                 .longValue() >= 1);
 
+        var asReader = http.send(java.net.http.HttpRequest.newBuilder(actuator)
+                .header("Authorization", client().bearer(LocalTokens.READ_TOKEN))
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(asReader.statusCode()).as("replay needs the operator role").isEqualTo(403);
         var replay = http.send(java.net.http.HttpRequest.newBuilder(actuator)
+                .header("Authorization", client().bearer(LocalTokens.OPERATOR_TOKEN))
                 .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(replay.statusCode()).as(replay.body()).isEqualTo(200);

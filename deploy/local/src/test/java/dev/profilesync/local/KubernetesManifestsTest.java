@@ -84,6 +84,10 @@ class KubernetesManifestsTest {
         config.getData().keySet().forEach(name -> assertThat(bindsToAKnownSetting(name, known)).as(name).isTrue());
     }
 
+    /** Spring Boot's own settings the deployments set, beyond those in the services' configuration files. */
+    private static final List<String> BOOT_SETTINGS = List.of("spring.security.oauth2.resourceserver.jwt.issuer-uri",
+            "spring.security.oauth2.resourceserver.jwt.audiences");
+
     private static void assertDeployment(List<HasMetadata> resources, String name, String configFile, int port)
             throws IOException {
         Deployment deployment = find(resources, Deployment.class, name);
@@ -98,6 +102,7 @@ class KubernetesManifestsTest {
                 .containsEntry("prometheus.io/port", String.valueOf(port))
                 .containsEntry("prometheus.io/path", "/actuator/prometheus");
         Set<String> known = new HashSet<>(settingsOf(configFile));
+        known.addAll(BOOT_SETTINGS);
         for (EnvVar env : container.getEnv()) {
             if (!env.getName().equals("JAVA_TOOL_OPTIONS")) {
                 assertThat(bindsToAKnownSetting(env.getName(), known)).as(name + " " + env.getName()).isTrue();

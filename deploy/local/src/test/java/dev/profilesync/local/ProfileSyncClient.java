@@ -34,7 +34,8 @@ final class ProfileSyncClient {
     /** The profile, or null when the read API answers 404. */
     JsonNode profile(String userId) {
         HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                + settings.applierPort() + "/api/v1/profiles/" + userId)).build());
+                + settings.applierPort() + "/api/v1/profiles/" + userId)).header("Authorization", bearer(
+                        LocalTokens.READ_TOKEN)).build());
         if (response.statusCode() == 404) {
             return null;
         }
@@ -44,10 +45,20 @@ final class ProfileSyncClient {
         return JSON.readTree(response.body());
     }
 
-    /** GET on the applier; the body as JSON, or null on 404. */
+    /** The {@code Authorization} header with the embedded default's token {@code file} (read or operator). */
+    String bearer(String file) {
+        try {
+            return "Bearer " + java.nio.file.Files.readString(settings.dataDir().resolve(file)).trim();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** GET on the applier as an operator (who may also read); the body as JSON, or null on 404. */
     JsonNode applierGet(String pathAndQuery) {
         HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                + settings.applierPort() + pathAndQuery)).build());
+                + settings.applierPort() + pathAndQuery)).header("Authorization", bearer(
+                        LocalTokens.OPERATOR_TOKEN)).build());
         if (response.statusCode() == 404) {
             return null;
         }

@@ -1,20 +1,16 @@
 package dev.profilesync.photo.sync;
 
-import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
-import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import java.time.Duration;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.kafka.core.KafkaAdmin;
-import org.springframework.kafka.core.KafkaOperations;
-import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 
-import dev.profilesync.events.ListenerLiveness;
-import dev.profilesync.events.KafkaReadiness;
+import dev.profilesync.events.ConsumerServiceConfig;
 import dev.profilesync.events.DeadLetters;
 import dev.profilesync.events.Topics;
 import dev.profilesync.graph.GraphClients;
@@ -29,6 +25,7 @@ import dev.profilesync.photo.thumbnail.ThumbnailRenderer;
  * transient and retried with back-off.
  */
 @Configuration(proxyBeanMethods = false)
+@Import(ConsumerServiceConfig.class)
 class PhotoSyncConfig {
 
     @Bean(destroyMethod = "")
@@ -56,22 +53,5 @@ class PhotoSyncConfig {
     @Bean
     DefaultErrorHandler transientFaultRetries() {
         return DeadLetters.transientFaultRetries(Duration.ofMillis(500), Duration.ofMinutes(1));
-    }
-
-    @Bean
-    DeadLetterPublishingRecoverer deadLetterRecoverer(KafkaOperations<Object, Object> template) {
-        return DeadLetters.recoverer(template);
-    }
-
-    /** Readiness: Kafka answers. */
-    @Bean
-    KafkaReadiness kafka(KafkaProperties kafka) {
-        return new KafkaReadiness(kafka.buildAdminProperties());
-    }
-
-    /** Liveness: no listener container stopped on its own. */
-    @Bean
-    ListenerLiveness listeners(KafkaListenerEndpointRegistry registry) {
-        return new ListenerLiveness(registry);
     }
 }

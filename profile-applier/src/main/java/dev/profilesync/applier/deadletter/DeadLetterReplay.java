@@ -1,6 +1,5 @@
 package dev.profilesync.applier.deadletter;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -26,7 +25,6 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.stereotype.Component;
 
 import dev.profilesync.events.ConsumerGroups;
@@ -101,14 +99,18 @@ class DeadLetterReplay {
         return Map.of("topic", DEAD_LETTER_TOPIC, "replayed", replayed);
     }
 
+    /**
+     * The record as it was first published, to the topic its dead-letter topic belongs to. The
+     * {@code kafka_dlt-original-topic} header is not followed: whoever can write the dead-letter topic controls it,
+     * and replay must never become a way to write any other topic.
+     */
     private static ProducerRecord<String, byte[]> original(ConsumerRecord<String, byte[]> record) {
-        Header topicHeader = record.headers().lastHeader(KafkaHeaders.DLT_ORIGINAL_TOPIC);
-        String topic = topicHeader == null ? Topics.USER_CHANGES
-                : new String(topicHeader.value(), StandardCharsets.UTF_8);
+        String topic = Topics.ofDeadLetterTopic(record.topic()).map(Topics.Declaration::name)
+                .orElseThrow(() -> new IllegalStateException(record.topic() + " is no dead-letter topic"));
         RecordHeaders headers = new RecordHeaders();
         for (Header header : record.headers()) {
-            if (!header.key().startsWith("kafka_dlt-")
-                    && !header.key().equals(DeadLetters.REASON_HEADER)) {
+            if (!header.key().startsWith("kafka_dlt-") && !header.key().equals(DeadLetters.REASON_HEADER)
+                    && !header.key().equals(DeadLetters.SQL_STATE_HEADER)) {
                 headers.add(header);
             }
         }

@@ -83,7 +83,8 @@ class ApplierCrashIT {
                 ProfileApplierApplication.class.getName(), "--server.port=0",
                 "--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
                 "--spring.datasource.url=" + schema.url(), "--spring.datasource.username=postgres",
-                "--profile-sync.applier.topics.partitions=3");
+                "--profile-sync.applier.topics.partitions=3",
+                "--spring.security.oauth2.resourceserver.jwt.public-key-location=classpath:jwt/test-public.pem");
         File output = log.toFile();
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output).start();
     }

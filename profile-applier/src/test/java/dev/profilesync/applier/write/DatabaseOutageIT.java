@@ -50,7 +50,8 @@ import dev.profilesync.events.UserEventCodec;
  */
 @SpringBootTest(classes = ProfileApplierApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"spring.config.name=profile-applier", "spring.datasource.hikari.connection-timeout=1000",
-            "spring.datasource.hikari.validation-timeout=500", "profile-sync.applier.topics.partitions=2"})
+            "spring.datasource.hikari.validation-timeout=500", "profile-sync.applier.topics.partitions=2",
+            "spring.security.oauth2.resourceserver.jwt.public-key-location=classpath:jwt/test-public.pem"})
 @EmbeddedKafka(partitions = 2, bootstrapServersProperty = "spring.kafka.bootstrap-servers")
 class DatabaseOutageIT {
 

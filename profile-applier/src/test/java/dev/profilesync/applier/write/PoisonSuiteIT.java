@@ -73,7 +73,7 @@ class PoisonSuiteIT {
                 "--server.port=0", "--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
                 "--spring.datasource.url=" + url, "--spring.datasource.username=" + user,
                 "--profile-sync.applier.topics.partitions=3", "--profile-sync.applier.unclassified-tries=3",
-                "--spring.application.name=profile-applier")) {
+                "--spring.security.oauth2.resourceserver.jwt.public-key-location=classpath:jwt/test-public.pem")) {
             JdbcTemplate jdbc = new JdbcTemplate(new DriverManagerDataSource(url, user, ""));
             PoisonRecords.refuseInTheStore(jdbc, postgres);
 
