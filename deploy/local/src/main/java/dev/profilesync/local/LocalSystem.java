@@ -126,8 +126,8 @@ public final class LocalSystem implements AutoCloseable {
      * Being the only instance, it takes the lease at once.
      */
     public void startDirectorySync(String... overrides) {
-        List<String> args = new ArrayList<>(List.of(WITHOUT_DATABASE_AND_SECURITY,
-                "--profile-sync.directory.graph.base-url=" + simulator.graphUrl(),
+        List<String> args = new ArrayList<>(List.of("--spring.autoconfigure.exclude=" + NO_DATABASE, jwtPublicKey(),
+                JWT_AUDIENCE, "--profile-sync.directory.graph.base-url=" + simulator.graphUrl(),
                 "--profile-sync.directory.delta-interval=30s",
                 "--profile-sync.directory.photo-sweep-interval=10m",
                 "--profile-sync.directory.webhook.notification-url=http://127.0.0.1:" + settings.directoryPort()
@@ -166,16 +166,22 @@ public final class LocalSystem implements AutoCloseable {
         return args.toArray(String[]::new);
     }
 
-    public void startApplier() {
-        Path publicKey;
+    /** The argument that makes a service trust the embedded default's own tokens. */
+    private String jwtPublicKey() {
         try {
-            publicKey = LocalTokens.in(settings.dataDir()).publicKey();
+            Path publicKey = LocalTokens.in(settings.dataDir()).publicKey();
+            return "--spring.security.oauth2.resourceserver.jwt.public-key-location=file:" + publicKey.toAbsolutePath();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        applier = ProfileApplierApplication.application().run(common(settings.applierPort(),
-                "--spring.security.oauth2.resourceserver.jwt.public-key-location=file:" + publicKey.toAbsolutePath(),
-                "--spring.security.oauth2.resourceserver.jwt.audiences=" + LocalTokens.AUDIENCE,
+    }
+
+    private static final String JWT_AUDIENCE = "--spring.security.oauth2.resourceserver.jwt.audiences="
+            + LocalTokens.AUDIENCE;
+
+    public void startApplier() {
+        applier = ProfileApplierApplication.application().run(common(settings.applierPort(), jwtPublicKey(),
+                JWT_AUDIENCE,
                 "--spring.datasource.url=" + settings.effectiveDatasourceUrl(),
                 "--profile-sync.applier.topics.partitions=" + settings.partitions()));
     }

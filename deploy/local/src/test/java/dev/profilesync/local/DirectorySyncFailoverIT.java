@@ -165,7 +165,9 @@ class DirectorySyncFailoverIT {
                 .toString(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
                 DirectorySyncApplication.class.getName(),
                 "--server.port=0",
-                "--spring.autoconfigure.exclude=" + LocalSystem.NO_DATABASE + "," + LocalSystem.NO_DEFAULT_SECURITY,
+                "--spring.autoconfigure.exclude=" + LocalSystem.NO_DATABASE,
+                "--spring.security.oauth2.resourceserver.jwt.public-key-location=file:"
+                        + LocalTokens.in(settings.dataDir()).publicKey().toAbsolutePath(),
                 "--spring.kafka.bootstrap-servers=" + settings.bootstrapServers(),
                 "--profile-sync.directory.graph.base-url=" + system.simulator().graphUrl(),
                 "--profile-sync.directory.graph.client-id=" + clientId,

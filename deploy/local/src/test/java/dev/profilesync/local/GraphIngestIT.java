@@ -219,6 +219,11 @@ class GraphIngestIT {
         assertThat(client.profile(gone.get(0))).as("held back, still in the store").isNotNull();
         assertThat(client.profile(gone.get(gone.size() - 1))).isNotNull();
 
+        HttpResponse<String> anonymous = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + port + "/actuator/helddeletions")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(anonymous.statusCode()).as("confirming needs an operator's token").isEqualTo(401);
+
         actuator(port, "POST");
         await().atMost(PATIENCE).until(() -> client.profile(gone.get(0)) == null
                 && client.profile(gone.get(gone.size() - 1)) == null);
@@ -258,6 +263,7 @@ class GraphIngestIT {
     private static JsonNode actuator(int port, String method) throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
                 "http://127.0.0.1:" + port + "/actuator/helddeletions")).header("Content-Type", "application/json")
+                .header("Authorization", client.bearer(LocalTokens.OPERATOR_TOKEN))
                 .method(method, method.equals("POST") ? HttpRequest.BodyPublishers.ofString("{}")
                         : HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isBetween(200, 204);
