@@ -213,8 +213,15 @@ public final class LocalSystem implements AutoCloseable {
         applier.getBean(KafkaListenerEndpointRegistry.class).getListenerContainers().forEach(c -> c.resume());
     }
 
+    /**
+     * The embedded default listens on the loopback interface only (as its broker and the simulator do); set
+     * {@value #BIND_ADDRESS_VARIABLE} (e.g. {@code 0.0.0.0}) to serve other machines.
+     */
+    static final String BIND_ADDRESS_VARIABLE = "PROFILE_SYNC_LOCAL_BIND_ADDRESS";
+
     private String[] common(int port, String... specific) {
-        List<String> args = new ArrayList<>(List.of("--server.port=" + port,
+        String address = System.getenv().getOrDefault(BIND_ADDRESS_VARIABLE, "127.0.0.1");
+        List<String> args = new ArrayList<>(List.of("--server.port=" + port, "--server.address=" + address,
                 "--spring.kafka.bootstrap-servers=" + settings.bootstrapServers()));
         args.addAll(List.of(specific));
         return args.toArray(String[]::new);
