@@ -40,6 +40,9 @@ final class PhotoSweep {
     private final int batchSize;
     private final Clock clock;
     private final PhotoEventCodec codec = new PhotoEventCodec();
+    /** The users the sweep in progress still has to check, in id order, and how far it got through them. */
+    private List<String> remaining;
+    private int position;
 
     PhotoSweep(GraphServiceClient graph, FencedPublisher publisher, DirectoryState state, int batchSize,
             Clock clock) {
@@ -57,19 +60,38 @@ final class PhotoSweep {
 
     /** Checks up to {@code batches} batches of users after the saved cursor, starting a sweep when none is running. */
     Outcome step(int batches) throws IOException {
-        String after = state.sweepCursor() == null ? "" : state.sweepCursor();
-        List<String> next = state.users().stream().filter(user -> user.compareTo(after) > 0).sorted()
-                .limit((long) batches * batchSize).toList();
+        int limit = batches * batchSize;
+        if (remaining == null) {
+            // once per sweep (or when resuming one): the users after the saved cursor, in id order
+            String after = state.sweepCursor() == null ? "" : state.sweepCursor();
+            remaining = state.users().stream().filter(user -> user.compareTo(after) > 0).sorted().toList();
+            position = 0;
+        }
+        List<String> next = remaining.subList(position, Math.min(remaining.size(), position + limit));
+        position += next.size();
+        try {
+            return checkAll(next, limit);
+        } catch (IOException | RuntimeException e) {
+            // start again from the saved cursor, which only moves with a published batch
+            remaining = null;
+            throw e;
+        }
+    }
+
+    private Outcome checkAll(List<String> next, int limit) throws IOException {
         int changed = 0;
         int throttled = 0;
         for (int from = 0; from < next.size(); from += batchSize) {
             List<String> batch = next.subList(from, Math.min(next.size(), from + batchSize));
-            boolean last = from + batchSize >= next.size() && next.size() < (long) batches * batchSize;
+            boolean last = from + batchSize >= next.size() && next.size() < limit;
             Outcome checked = check(batch, last ? null : batch.get(batch.size() - 1));
             changed += checked.changed();
             throttled += checked.throttled();
         }
-        boolean finished = next.size() < (long) batches * batchSize;
+        boolean finished = next.size() < limit;
+        if (finished) {
+            remaining = null;
+        }
         if (next.isEmpty() && state.sweepCursor() != null) {
             List<ProducerRecord<String, byte[]>> end = new ArrayList<>(List.of(state.saveSweepCursor(null)));
             publisher.publish(end);

@@ -118,17 +118,15 @@ public final class Lease implements AutoCloseable {
     }
 
     /** Asks the holder, wherever it runs, to start a delta round. */
-    public void wakeHolder() {
-        tellHolder(WAKE);
+    public synchronized void wakeHolder() {
+        // a webhook waits for this, and Graph wants its answer within 3 s: send, do not wait for the acknowledgement
+        waker().send(new ProducerRecord<>(Topics.DIRECTORY_SYNC_LEASE, tenant, WAKE));
     }
 
     /** Passes an instruction to the holder, wherever it runs; returns once Kafka has it. */
     public synchronized void tellHolder(String instruction) {
-        if (waker == null) {
-            waker = new KafkaProducer<>(producerProperties, new StringSerializer(), new StringSerializer());
-        }
         try {
-            waker.send(new ProducerRecord<>(Topics.DIRECTORY_SYNC_LEASE, tenant, instruction)).get(5,
+            waker().send(new ProducerRecord<>(Topics.DIRECTORY_SYNC_LEASE, tenant, instruction)).get(5,
                     TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -136,6 +134,13 @@ public final class Lease implements AutoCloseable {
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("Kafka did not take the instruction for the active instance", e);
         }
+    }
+
+    private KafkaProducer<String, String> waker() {
+        if (waker == null) {
+            waker = new KafkaProducer<>(producerProperties, new StringSerializer(), new StringSerializer());
+        }
+        return waker;
     }
 
     private void run() {

@@ -14,6 +14,8 @@ final class DeadLetterLedger {
 
     private static final int CAPACITY = 100_000;
 
+    private volatile boolean anyDeadLettered;
+
     private final Map<String, Integer> entries = new LinkedHashMap<>(1024, 0.75f, false) {
         private static final long serialVersionUID = 1L;
 
@@ -26,11 +28,18 @@ final class DeadLetterLedger {
     /** Notes that {@code record} is in the dead-letter topic (acknowledged). */
     synchronized void markDeadLettered(ConsumerRecord<?, ?> record) {
         entries.put("dlt:" + key(record), 1);
+        anyDeadLettered = true;
     }
 
     /** Whether {@code record} was dead-lettered by this instance. */
-    synchronized boolean deadLettered(ConsumerRecord<?, ?> record) {
-        return entries.containsKey("dlt:" + key(record));
+    boolean deadLettered(ConsumerRecord<?, ?> record) {
+        // asked for every record of every poll: no key and no lock until something was dead-lettered at all
+        if (!anyDeadLettered) {
+            return false;
+        }
+        synchronized (this) {
+            return entries.containsKey("dlt:" + key(record));
+        }
     }
 
     /** Counts a failed try of the poll starting at {@code first}; returns the tries so far. */
