@@ -1,12 +1,24 @@
 package dev.profilesync.local;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
-/** Settings of an embedded system on free loopback ports, for tests that must not clash with a running one. */
+/**
+ * Settings of an embedded system on free loopback ports, for tests that must not clash with a running one. Ports are
+ * taken below the kernel's ephemeral range (32768 and up), where outgoing connections (Kafka clients, HTTP) take
+ * their local ports: a port found free there could be taken again by a connection before the service binds it.
+ * A port is never handed out twice in one test run.
+ */
 final class FreePorts {
+
+    private static final int LOWEST = 20_000;
+    private static final int HIGHEST = 32_000;
+    private static final Set<Integer> HANDED_OUT = new HashSet<>();
 
     private FreePorts() {
     }
@@ -17,11 +29,18 @@ final class FreePorts {
                 4, port(), 0, 0);
     }
 
-    private static int port() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    private static synchronized int port() {
+        while (true) {
+            int candidate = ThreadLocalRandom.current().nextInt(LOWEST, HIGHEST);
+            if (HANDED_OUT.contains(candidate)) {
+                continue;
+            }
+            try (ServerSocket socket = new ServerSocket(candidate, 1, InetAddress.getLoopbackAddress())) {
+                HANDED_OUT.add(candidate);
+                return candidate;
+            } catch (IOException taken) {
+                // try another
+            }
         }
     }
 }
