@@ -29,7 +29,7 @@ final class Applier {
             throw new java.io.UncheckedIOException(e);
         }
         try (ConfigurableApplicationContext context = ProfileApplierApplication.application().run(
-                "--server.port=0", "--spring.kafka.bootstrap-servers=" + bootstrapServers,
+                "--server.port=0", "--management.server.port=0", "--spring.kafka.bootstrap-servers=" + bootstrapServers,
                 "--spring.security.oauth2.resourceserver.jwt.public-key-location=file:" + keys,
                 "--spring.datasource.url=" + jdbcUrl,
                 "--spring.datasource.hikari.maximum-pool-size=" + (consumers + 1),

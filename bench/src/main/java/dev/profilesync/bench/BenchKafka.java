@@ -36,7 +36,8 @@ final class BenchKafka implements AutoCloseable {
         this.partitions = partitions;
         dir = Files.createTempDirectory("bench-kafka");
         // fresh ports per broker: a producer of a previous run must never reach this one
-        settings = new LocalSettings(dir, freePort(), freePort(), 0, 0, 0, 0, 0, null, null, partitions, 0,
+        settings = new LocalSettings(dir, freePort(), freePort(), 0, 0, 0, 0, 0,
+                LocalSettings.ManagementPorts.from(0), null, null, partitions, 0,
                 0, 0);
         kafka = LocalKafka.start(settings);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {

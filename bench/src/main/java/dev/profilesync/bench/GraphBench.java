@@ -35,6 +35,7 @@ public final class GraphBench {
                 Path data = Files.createTempDirectory("graph-bench");
                 LocalSettings base = LocalSettings.defaults();
                 LocalSettings settings = new LocalSettings(data, 39092, 39093, 38081, 38082, 38083, 38084, 38085,
+                        LocalSettings.ManagementPorts.from(38181),
                         db.url(), "bench-intake-key-0123456789abcdef", 12, 38090, users, 0);
                 long start = System.nanoTime();
                 try (LocalSystem system = LocalSystem.start(settings)) {
@@ -108,7 +109,7 @@ public final class GraphBench {
 
     private static String scrape(LocalSettings settings) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                + settings.applierPort() + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString())
+                + settings.management().applier() + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString())
                 .body();
     }
 }

@@ -21,6 +21,7 @@ import java.util.Random;
 import javax.imageio.ImageIO;
 
 import dev.profilesync.local.LocalSettings;
+import dev.profilesync.local.LocalTokens;
 import dev.profilesync.local.LocalSystem;
 import dev.profilesync.photo.thumbnail.ThumbnailRenderer;
 
@@ -66,7 +67,8 @@ public final class PhotoBench {
     private static String endToEnd(int samples) throws Exception {
         Path data = Files.createTempDirectory("photo-bench");
         LocalSettings base = LocalSettings.defaults();
-        LocalSettings settings = new LocalSettings(data, 29092, 29093, 28081, 28082, 28083, 28084, 28085, null,
+        LocalSettings settings = new LocalSettings(data, 29092, 29093, 28081, 28082, 28083, 28084, 28085,
+                LocalSettings.ManagementPorts.from(28181), null,
                 "bench-intake-key-0123456789abcdef", 4, 28090, 500, 0);
         List<Double> millis = new ArrayList<>();
         HttpClient http = HttpClient.newHttpClient();
@@ -107,7 +109,7 @@ public final class PhotoBench {
 
     /** Records the photo-sync group has not processed yet, from sync-monitor's lag gauge; -1 before it reports. */
     private static long photoBacklog(HttpClient http, LocalSettings settings) throws Exception {
-        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + settings.monitorPort()
+        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + settings.management().monitor()
                 + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString()).body();
         long backlog = -1;
         for (String line : metrics.split("\n")) {
@@ -120,7 +122,8 @@ public final class PhotoBench {
 
     private static String etag(HttpClient http, LocalSettings settings, String user) throws Exception {
         HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                + settings.photoPort() + "/api/v1/photos/" + user + "/small")).build(),
+                + settings.photoPort() + "/api/v1/photos/" + user + "/small")).header("Authorization", "Bearer "
+                + java.nio.file.Files.readString(settings.dataDir().resolve(LocalTokens.READ_TOKEN)).trim()).build(),
                 HttpResponse.BodyHandlers.discarding());
         return response.headers().firstValue("ETag").orElse("none");
     }

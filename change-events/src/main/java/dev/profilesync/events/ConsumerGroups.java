@@ -20,6 +20,12 @@ public final class ConsumerGroups {
 
     private static final String DIRECTORY_SYNC_PREFIX = "directory-sync.";
 
+    /**
+     * How change-ingest's transactional ids begin ({@code spring.kafka.producer.transaction-id-prefix} is this plus a
+     * random id per instance, so instances never fence each other); its ACL is granted on this prefix.
+     */
+    public static final String INTAKE_TRANSACTIONAL_ID_PREFIX = "change-ingest-";
+
     /** A consumer group and the topic it consumes, as the lag monitor watches it. */
     public record Watched(String group, String topic) {
     }

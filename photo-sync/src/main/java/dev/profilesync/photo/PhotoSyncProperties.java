@@ -1,6 +1,7 @@
 package dev.profilesync.photo;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -9,12 +10,14 @@ import org.springframework.validation.annotation.Validated;
 
 import dev.profilesync.graph.GraphSettings;
 import dev.profilesync.events.TopicSettings;
+import dev.profilesync.support.security.PhotoLinks;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
 
 /**
  * Settings of photo-sync, prefix {@code profile-sync.photo}, validated at start-up.
@@ -26,12 +29,26 @@ import jakarta.validation.constraints.NotNull;
  * @param graph how to reach Microsoft Graph for photos
  * @param topics how the service creates the topics it reads and dead-letters to
  * @param publicUrl base URL under which this service is reached; profiles link to {@code <publicUrl>/api/v1/photos/<id>}
+ * @param links how the signed photo links the read API hands out are checked
  */
 @Validated
 @ConfigurationProperties("profile-sync.photo")
 public record PhotoSyncProperties(@Min(1) int consumers, @Min(1) int graphConcurrency,
         @NotEmpty Map<String, Integer> sizes, @NotNull Path store, @NotBlank String publicUrl,
-        @Valid @NotNull Limits limits, @Valid @NotNull GraphSettings graph, @Valid @NotNull TopicSettings topics) {
+        @Valid @NotNull Limits limits, @Valid @NotNull GraphSettings graph, @Valid @NotNull TopicSettings topics,
+        @Valid @NotNull Links links) {
+
+    /**
+     * @param secret the HMAC key shared with profile-applier, which signs the links (at least 32 characters)
+     * @param lifetime how long a link lives at most; links are checked against the expiry they carry
+     */
+    public record Links(@NotNull @Size(min = PhotoLinks.MIN_SECRET_LENGTH) String secret, @NotNull Duration lifetime) {
+
+        @Override
+        public String toString() {
+            return "Links[secret=******, lifetime=" + lifetime + "]";
+        }
+    }
 
     /**
      * @param maxSize largest photo accepted

@@ -4,19 +4,17 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
-import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 import dev.profilesync.ingest.IngestProperties;
+import dev.profilesync.support.security.ServiceSecurity;
 
 /**
  * Who may use which door of change-ingest. Spring Security's firewall refuses requests whose path could be read two
  * ways (path parameters, encoded slashes, dot segments, double slashes) before anything else sees them; the intake's
- * endpoints need an intake client's key; health, info and metrics are open (they move to a management port of their
- * own); everything else is refused.
+ * endpoints need an intake client's key; health, info and metrics are open (on the management port); everything else is refused.
  */
 @Configuration(proxyBeanMethods = false)
 class IntakeSecurity {
@@ -26,13 +24,7 @@ class IntakeSecurity {
     @Bean
     SecurityFilterChain intakeFilterChain(HttpSecurity http, IngestProperties properties, SecurityProblems problems)
             throws Exception {
-        return http
-                .csrf(AbstractHttpConfigurer::disable)
-                .httpBasic(AbstractHttpConfigurer::disable)
-                .formLogin(AbstractHttpConfigurer::disable)
-                .logout(AbstractHttpConfigurer::disable)
-                .requestCache(AbstractHttpConfigurer::disable)
-                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        return ServiceSecurity.statelessApi(http)
                 .addFilterBefore(new ApiKeyFilter(properties, problems), AnonymousAuthenticationFilter.class)
                 .exceptionHandling(errors -> errors
                         .authenticationEntryPoint((request, response, e) -> problems.write(response,
@@ -43,8 +35,7 @@ class IntakeSecurity {
                                         + " " + request.getRequestURI())))
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers("/api/**").hasAuthority(INTAKE_CLIENT)
-                        .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info",
-                                "/actuator/prometheus").permitAll()
+                        .requestMatchers(ServiceSecurity.OPEN_OPERATIONS).permitAll()
                         .requestMatchers("/error").permitAll()
                         .anyRequest().denyAll())
                 .build();

@@ -20,6 +20,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 
@@ -51,6 +52,9 @@ class IntakeSecurityIT {
 
     @LocalServerPort
     int port;
+
+    @LocalManagementPort
+    int managementPort;
 
     @Value("${spring.kafka.bootstrap-servers}")
     String bootstrapServers;
@@ -112,7 +116,13 @@ class IntakeSecurityIT {
 
     @Test
     void everythingButTheIntakeAndTheProbesIsClosed() throws Exception {
-        assertThat(raw("GET", "/actuator/health", "", Map.of())).isEqualTo(200);
+        assertThat(raw(managementPort, "GET", "/actuator/health", "", Map.of())).isEqualTo(200);
+        assertThat(raw(managementPort, "GET", "/actuator/prometheus", "", Map.of())).isEqualTo(200);
+        assertThat(raw(managementPort, "GET", "/actuator/env", "", Map.of())).isGreaterThanOrEqualTo(400);
+        assertThat(raw(managementPort, "GET", "/actuator/metrics", "", Map.of()))
+                .as("the management port is behind the same rules").isIn(401, 403);
+        assertThat(raw("GET", "/actuator/health", "", Map.of())).as("operations are not on the API port")
+                .isGreaterThanOrEqualTo(400);
         assertThat(raw("GET", "/v3/api-docs", "", Map.of("X-Api-Key", HR_KEY))).isGreaterThanOrEqualTo(400);
         assertThat(raw("GET", "/swagger-ui.html", "", Map.of())).isGreaterThanOrEqualTo(400);
         assertThat(raw("GET", "/actuator/env", "", Map.of("X-Api-Key", HR_KEY))).isGreaterThanOrEqualTo(400);
@@ -120,6 +130,11 @@ class IntakeSecurityIT {
 
     /** Sends one HTTP/1.1 request exactly as written and returns the status code. */
     private int raw(String method, String target, String body, Map<String, String> headers) throws IOException {
+        return raw(port, method, target, body, headers);
+    }
+
+    private int raw(int port, String method, String target, String body, Map<String, String> headers)
+            throws IOException {
         byte[] content = body.getBytes(StandardCharsets.UTF_8);
         StringBuilder request = new StringBuilder(method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
                 + "\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: " + content.length

@@ -24,14 +24,21 @@ final class IntakeKey {
         if (settings.apiKey() != null) {
             return settings.apiKey();
         }
-        Path file = settings.dataDir().resolve(FILE);
+        return kept(settings.dataDir().resolve(FILE), 24);
+    }
+
+    /**
+     * The secret kept in {@code file}, or a new random one of {@code bytes} bytes (base64url) written there, readable
+     * by the owner only. Also the photo-link secret the applier and photo-sync share.
+     */
+    static String kept(Path file, int bytes) throws IOException {
         if (Files.exists(file)) {
             return Files.readString(file, StandardCharsets.UTF_8).trim();
         }
-        byte[] random = new byte[24];
+        byte[] random = new byte[bytes];
         new SecureRandom().nextBytes(random);
         String key = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-        Files.createDirectories(settings.dataDir());
+        Files.createDirectories(file.getParent());
         Files.writeString(file, key + "\n", StandardCharsets.UTF_8);
         try {
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));

@@ -30,11 +30,23 @@ public final class LocalKafka implements AutoCloseable {
     }
 
     public static LocalKafka start(LocalSettings settings) throws IOException {
+        return start(settings, java.util.Map.of(), java.util.List.of());
+    }
+
+    /**
+     * A broker with some server properties replaced, e.g. SASL listeners and an authorizer.
+     *
+     * @param formatArguments more arguments of {@code kafka-storage format}, e.g. {@code --add-scram} for the
+     *        credentials the broker itself needs before any client can create others
+     */
+    public static LocalKafka start(LocalSettings settings, java.util.Map<String, String> overrides,
+            java.util.List<String> formatArguments) throws IOException {
         Path logDir = settings.dataDir().toAbsolutePath().resolve("kafka");
         Files.createDirectories(logDir);
         Properties props = serverProperties(settings, logDir);
+        props.putAll(overrides);
         if (!Files.exists(logDir.resolve("meta.properties"))) {
-            format(props, settings.dataDir().toAbsolutePath());
+            format(props, settings.dataDir().toAbsolutePath(), formatArguments);
         }
         KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props), Time.SYSTEM);
         server.startup();
@@ -67,14 +79,18 @@ public final class LocalKafka implements AutoCloseable {
         return props;
     }
 
-    private static void format(Properties props, Path dataDir) throws IOException {
+    private static void format(Properties props, Path dataDir, java.util.List<String> formatArguments)
+            throws IOException {
         Path config = dataDir.resolve("kafka-server.properties");
         try (OutputStream out = Files.newOutputStream(config)) {
             props.store(out, "written by the embedded runner to format the broker's storage");
         }
         ByteArrayOutputStream output = new ByteArrayOutputStream();
-        int status = StorageTool.execute(new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c",
-            config.toString(), "--ignore-formatted"}, new PrintStream(output, true, StandardCharsets.UTF_8));
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("format", "-t",
+                Uuid.randomUuid().toString(), "-c", config.toString(), "--ignore-formatted"));
+        command.addAll(formatArguments);
+        int status = StorageTool.execute(command.toArray(String[]::new),
+                new PrintStream(output, true, StandardCharsets.UTF_8));
         if (status != 0) {
             throw new IllegalStateException("formatting the Kafka log directory failed: " + output);
         }

@@ -37,10 +37,12 @@ public final class LocalRunner {
                   profile-applier        %s/api/v1/profiles/{id}   header Authorization: Bearer <%s>
                                          (role Profiles.Read; %s also has Profiles.Operate)
                   photo-sync             %s/api/v1/photos/{id}/{small|medium|large}
+                                         (signed links in each profile's "photo" field, or a read token)
                   sync-monitor           %s/actuator/prometheus   (profile_sync_lag_seconds)
                   profile store          %s
                   directory simulator    %s
-                  metrics                /actuator/prometheus on each service
+                  management ports       ingest %d, applier %d, photo %d, directory %d, monitor %d:
+                                         /actuator/health, /actuator/prometheus; operator endpoints
 
                 Try it:
                   curl -i -X POST %s/api/v1/changes -H 'Content-Type: application/json' -H 'X-Api-Key: %s' \\
@@ -52,10 +54,12 @@ public final class LocalRunner {
                 s.simulatorUsers() == 0 ? "off" : "http://127.0.0.1:" + s.directoryPort(), applier,
                 s.dataDir().resolve(LocalTokens.READ_TOKEN), s.dataDir().resolve(LocalTokens.OPERATOR_TOKEN),
                 s.simulatorUsers() == 0 ? "off" : "http://127.0.0.1:" + s.photoPort(),
-                "http://127.0.0.1:" + s.monitorPort(),
+                "http://127.0.0.1:" + s.management().monitor(),
                 s.effectiveDatasourceUrl(), s.simulatorUsers() == 0 ? "off"
                         : "http://127.0.0.1:" + s.simulatorPort() + "/v1.0 (" + s.simulatorUsers() + " users, "
                                 + s.simulatorChangesPerSecond() + " changes/s; admin API under /admin)",
+                s.management().ingest(), s.management().applier(), s.management().photo(),
+                s.management().directory(), s.management().monitor(),
                 ingest, s.apiKey(), s.dataDir().resolve(LocalTokens.READ_TOKEN), applier);
     }
 }

@@ -5,12 +5,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 
 import dev.profilesync.applier.ProfileApplierApplication;
 import dev.profilesync.directory.DirectorySyncApplication;
+import dev.profilesync.events.ServiceAcls.Service;
 import dev.profilesync.ingest.ChangeIngestApplication;
 import dev.profilesync.monitor.SyncMonitorApplication;
 import dev.profilesync.photo.PhotoSyncApplication;
@@ -23,25 +25,10 @@ import dev.profilesync.simulator.DirectorySimulator;
  */
 public final class LocalSystem implements AutoCloseable {
 
-    /** Auto-configurations a service must not pick up just because another service put them on the classpath. */
     /** The sources the built-in intake client {@code local} may claim. */
     public static final List<String> LOCAL_CLIENT_SOURCES = List.of("hr-system", "directory", "self-service");
 
-    /**
-     * Spring Security's defaults, for the services that bring no security of their own: in one JVM they would pick up
-     * the security another service put on the shared class path and lock every endpoint with a generated password.
-     */
-    public static final String NO_DEFAULT_SECURITY =
-            "org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration,"
-            + "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration,"
-            + "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration,"
-            + "org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration,"
-            + "org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration";
-
-    /** The argument for a service that needs neither a database nor Spring Security. */
-    private static final String WITHOUT_DATABASE_AND_SECURITY = "--spring.autoconfigure.exclude=" + LocalSystem.NO_DATABASE
-            + "," + LocalSystem.NO_DEFAULT_SECURITY;
-
+    /** Auto-configurations a service must not pick up just because another service put them on the classpath. */
     public static final String NO_DATABASE = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration,"
             + "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration";
 
@@ -55,9 +42,13 @@ public final class LocalSystem implements AutoCloseable {
     private ConfigurableApplicationContext photos;
     private ConfigurableApplicationContext monitor;
 
-    private LocalSystem(LocalSettings settings, LocalKafka kafka) {
+    private final Function<Service, List<String>> kafkaClientArguments;
+
+    private LocalSystem(LocalSettings settings, LocalKafka kafka,
+            Function<Service, List<String>> kafkaClientArguments) {
         this.settings = settings;
         this.kafka = kafka;
+        this.kafkaClientArguments = kafkaClientArguments;
     }
 
     public static LocalSystem start(LocalSettings settings) throws IOException {
@@ -69,8 +60,25 @@ public final class LocalSystem implements AutoCloseable {
      *        kill one) say false
      */
     public static LocalSystem start(LocalSettings requested, boolean directorySync) throws IOException {
+        return start(requested.withApiKey(IntakeKey.of(requested)), directorySync, LocalKafka::start,
+                service -> List.of());
+    }
+
+    /** Starts a broker for these settings. */
+    @FunctionalInterface
+    public interface BrokerStarter {
+        LocalKafka start(LocalSettings settings) throws IOException;
+    }
+
+    /**
+     * The system against a broker of the caller's making, each service with its own Kafka client settings (e.g. its
+     * own SASL principal): {@code kafkaClientArguments} gives the extra {@code --spring.kafka...} arguments per
+     * service.
+     */
+    public static LocalSystem start(LocalSettings requested, boolean directorySync, BrokerStarter broker,
+            Function<Service, List<String>> kafkaClientArguments) throws IOException {
         LocalSettings settings = requested.withApiKey(IntakeKey.of(requested));
-        LocalSystem system = new LocalSystem(settings, LocalKafka.start(settings));
+        LocalSystem system = new LocalSystem(settings, broker.start(settings), kafkaClientArguments);
         try {
             if (settings.simulatorUsers() > 0) {
                 system.simulator = DirectorySimulator.start(DirectorySimulator.Settings.of(settings.simulatorUsers())
@@ -109,7 +117,7 @@ public final class LocalSystem implements AutoCloseable {
                 "--profile-sync.ingest.intake.api-keys[0].key=" + settings.apiKey(),
                 "--profile-sync.ingest.intake.api-keys[0].sources=" + String.join(",", LOCAL_CLIENT_SOURCES),
                 "--profile-sync.ingest.topics.partitions=" + settings.partitions()));
-        ingest = ChangeIngestApplication.application().run(common(settings.ingestPort(),
+        ingest = ChangeIngestApplication.application().run(common(Service.CHANGE_INGEST, settings.ingestPort(), settings.management().ingest(),
                 withOverrides(args, overrides)));
     }
 
@@ -134,7 +142,7 @@ public final class LocalSystem implements AutoCloseable {
                         + "/graph/notifications",
                 "--profile-sync.directory.webhook.client-state=" + clientState,
                 "--profile-sync.directory.topics.partitions=" + settings.partitions()));
-        directory = DirectorySyncApplication.application().run(common(settings.directoryPort(),
+        directory = DirectorySyncApplication.application().run(common(Service.DIRECTORY_SYNC, settings.directoryPort(), settings.management().directory(),
                 withOverrides(args, overrides)));
     }
 
@@ -148,8 +156,8 @@ public final class LocalSystem implements AutoCloseable {
 
     /** sync-monitor, reading every consumer group's lag each second. */
     public void startMonitor() {
-        monitor = SyncMonitorApplication.application().run(common(settings.monitorPort(),
-                WITHOUT_DATABASE_AND_SECURITY, "--profile-sync.monitor.lag.interval=1s"));
+        monitor = SyncMonitorApplication.application().run(common(Service.SYNC_MONITOR, settings.monitorPort(), settings.management().monitor(),
+                "--spring.autoconfigure.exclude=" + NO_DATABASE, "--profile-sync.monitor.lag.interval=1s"));
     }
 
     /** The webhook's clientState, for tests and tools that start more directory-sync instances. */
@@ -180,16 +188,17 @@ public final class LocalSystem implements AutoCloseable {
             + LocalTokens.AUDIENCE;
 
     public void startApplier() {
-        applier = ProfileApplierApplication.application().run(common(settings.applierPort(), jwtPublicKey(),
-                JWT_AUDIENCE,
+        applier = ProfileApplierApplication.application().run(common(Service.PROFILE_APPLIER, settings.applierPort(), settings.management().applier(),
+                jwtPublicKey(), JWT_AUDIENCE, photoLinkSecret("applier"),
+                "--springdoc.api-docs.enabled=true",
                 "--spring.datasource.url=" + settings.effectiveDatasourceUrl(),
                 "--profile-sync.applier.topics.partitions=" + settings.partitions()));
     }
 
     /** photo-sync, reading photos from the simulated tenant; thumbnails under {@code <data>/photos}. */
     public void startPhotoSync() {
-        photos = PhotoSyncApplication.application().run(common(settings.photoPort(),
-                WITHOUT_DATABASE_AND_SECURITY,
+        photos = PhotoSyncApplication.application().run(common(Service.PHOTO_SYNC, settings.photoPort(), settings.management().photo(),
+                "--spring.autoconfigure.exclude=" + NO_DATABASE, jwtPublicKey(), JWT_AUDIENCE, photoLinkSecret("photo"),
                 "--profile-sync.photo.graph.base-url=" + simulator.graphUrl(),
                 "--profile-sync.photo.store=" + settings.dataDir().toAbsolutePath().resolve("photos"),
                 "--profile-sync.photo.public-url=http://127.0.0.1:" + settings.photoPort(),
@@ -219,11 +228,23 @@ public final class LocalSystem implements AutoCloseable {
      */
     static final String BIND_ADDRESS_VARIABLE = "PROFILE_SYNC_LOCAL_BIND_ADDRESS";
 
-    private String[] common(int port, String... specific) {
+    /** The photo-link secret the applier signs with and photo-sync checks, made at the first start and kept. */
+    private String photoLinkSecret(String service) {
+        try {
+            return "--profile-sync." + service + (service.equals("applier") ? ".photo-links" : ".links") + ".secret="
+                    + IntakeKey.kept(settings.dataDir().resolve("photo-link-secret"), 32);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private String[] common(Service service, int port, int managementPort, String... specific) {
         String address = System.getenv().getOrDefault(BIND_ADDRESS_VARIABLE, "127.0.0.1");
         List<String> args = new ArrayList<>(List.of("--server.port=" + port, "--server.address=" + address,
+                "--management.server.port=" + managementPort, "--management.server.address=" + address,
                 "--spring.kafka.bootstrap-servers=" + settings.bootstrapServers()));
         args.addAll(List.of(specific));
+        args.addAll(kafkaClientArguments.apply(service));
         return args.toArray(String[]::new);
     }
 

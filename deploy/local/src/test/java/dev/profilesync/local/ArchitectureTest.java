@@ -46,13 +46,14 @@ class ArchitectureTest {
                 .should().notDependOnEachOther()
                 .ignoreDependency(com.tngtech.archunit.base.DescribedPredicate.alwaysTrue(),
                         com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage(
-                                "dev.profilesync.events..", "dev.profilesync.graph.."))
+                                "dev.profilesync.events..", "dev.profilesync.graph..", "dev.profilesync.support.."))
                 .check(classes);
     }
 
     @Test
     void theContractAndTheGraphConnectionUseNoService() {
-        noClasses().that().resideInAnyPackage("dev.profilesync.events..", "dev.profilesync.graph..")
+        noClasses().that().resideInAnyPackage("dev.profilesync.events..", "dev.profilesync.graph..",
+                "dev.profilesync.support..")
                 .should().dependOnClassesThat().resideInAnyPackage(SERVICES)
                 .check(classes);
         noClasses().that().resideInAPackage("dev.profilesync.events..")

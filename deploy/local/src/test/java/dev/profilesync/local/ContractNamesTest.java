@@ -75,6 +75,17 @@ class ContractNamesTest {
     }
 
     @Test
+    void transactionalIdsBeginAsTheirAclsSay() {
+        for (Path config : mainSources(".yml")) {
+            Matcher prefix = Pattern.compile("transaction-id-prefix: (\\S+)").matcher(read(config));
+            while (prefix.find()) {
+                assertThat(prefix.group(1)).as(ROOT.relativize(config).toString())
+                        .startsWith(dev.profilesync.events.ConsumerGroups.INTAKE_TRANSACTIONAL_ID_PREFIX);
+            }
+        }
+    }
+
+    @Test
     void theCheckSeesTheModulesItGuards() {
         assertThat(mainSources(".java")).extracting(path -> ROOT.relativize(path).getName(0).toString())
                 .contains("change-ingest", "directory-sync", "profile-applier", "photo-sync", "sync-monitor");

@@ -52,8 +52,9 @@ class DashboardAndAlertQueriesIT {
         LocalSettings settings = FreePorts.settings(dir.resolve("data"), null).withSimulator(100, 2);
         system = LocalSystem.start(settings);
         prometheus = PrometheusServer.start(dir, FreePorts.settings(dir, null).kafkaPort(),
-                List.of(settings.ingestPort(), settings.applierPort(), settings.photoPort(), settings.directoryPort(),
-                        settings.monitorPort()));
+                List.of(settings.management().ingest(), settings.management().applier(),
+                        settings.management().photo(), settings.management().directory(),
+                        settings.management().monitor()));
         await().atMost(Duration.ofSeconds(30)).until(prometheus::ready);
         makeTraffic(settings);
     }
@@ -137,7 +138,7 @@ class DashboardAndAlertQueriesIT {
             poison.headers().add("ce_specversion", "1.0".getBytes(StandardCharsets.UTF_8));
             producer.send(poison).get();
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> client.metric(settings.applierPort(),
+        await().atMost(Duration.ofSeconds(30)).until(() -> client.metric(settings.management().applier(),
                 "profile_sync_dead_letters_total").size() > 0);
         // a photo that cannot make thumbnails
         String user = system.simulator().tenant().user(1).get("id").toString();
@@ -146,13 +147,13 @@ class DashboardAndAlertQueriesIT {
                 "http://127.0.0.1:" + settings.ingestPort() + "/api/v1/users/" + user + "/photo:sync"))
                 .header("X-Api-Key", settings.apiKey()).POST(java.net.http.HttpRequest.BodyPublishers.noBody())
                 .build(), java.net.http.HttpResponse.BodyHandlers.discarding());
-        await().atMost(Duration.ofSeconds(60)).until(() -> client.metric(settings.photoPort(),
+        await().atMost(Duration.ofSeconds(60)).until(() -> client.metric(settings.management().photo(),
                 "photo_sync_rejected_total").size() > 0);
         // Graph unavailable for a while: a failed round, counted by status
         system.simulator().faults(new dev.profilesync.simulator.Faults(0, 1, 0, 0, 1));
         try {
             system.simulator().tenant().hire();
-            await().atMost(Duration.ofSeconds(60)).until(() -> client.metric(settings.directoryPort(),
+            await().atMost(Duration.ofSeconds(60)).until(() -> client.metric(settings.management().directory(),
                     "profile_sync_graph_errors_total").keySet().stream().anyMatch(k -> k.contains("503")));
         } finally {
             system.simulator().faults(dev.profilesync.simulator.Faults.NONE);

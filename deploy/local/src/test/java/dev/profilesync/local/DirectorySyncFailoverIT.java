@@ -164,7 +164,7 @@ class DirectorySyncFailoverIT {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
                 DirectorySyncApplication.class.getName(),
-                "--server.port=0",
+                "--server.port=0", "--management.server.port=0",
                 "--spring.autoconfigure.exclude=" + LocalSystem.NO_DATABASE,
                 "--spring.security.oauth2.resourceserver.jwt.public-key-location=file:"
                         + LocalTokens.in(settings.dataDir()).publicKey().toAbsolutePath(),

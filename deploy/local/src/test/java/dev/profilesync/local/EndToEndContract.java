@@ -184,8 +184,10 @@ abstract class EndToEndContract {
     @Test
     void readingProfilesNeedsABearerTokenWithTheReadRole() throws Exception {
         var http = java.net.http.HttpClient.newHttpClient();
-        String base = "http://127.0.0.1:" + system().settings().applierPort();
+        String api = "http://127.0.0.1:" + system().settings().applierPort();
+        String management = "http://127.0.0.1:" + system().settings().management().applier();
         java.util.function.BiFunction<String, String, Integer> status = (path, authorization) -> {
+            String base = path.startsWith("/actuator/") ? management : api;
             var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + path));
             if (authorization != null) {
                 request.header("Authorization", authorization);
@@ -208,6 +210,10 @@ abstract class EndToEndContract {
         assertThat(status.apply("/actuator/deadletters", client().bearer(LocalTokens.OPERATOR_TOKEN)))
                 .isEqualTo(200);
         assertThat(status.apply("/actuator/health", null)).isEqualTo(200);
+        assertThat(status.apply("/actuator/prometheus", null)).isEqualTo(200);
+        assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(api + "/actuator/health"))
+                .build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode())
+                .as("operations are not served on the API port").isIn(401, 403, 404);
     }
 
     @Test

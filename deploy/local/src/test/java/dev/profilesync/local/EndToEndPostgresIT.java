@@ -63,9 +63,9 @@ class EndToEndPostgresIT extends EndToEndContract {
             producer.send(record).get();
         }
         var http = java.net.http.HttpClient.newHttpClient();
-        var actuator = java.net.URI.create("http://127.0.0.1:" + system.settings().applierPort()
+        var actuator = java.net.URI.create("http://127.0.0.1:" + system.settings().management().applier()
                 + "/actuator/deadletters");
-        await().atMost(PATIENCE).until(() -> client().applierGet("/actuator/deadletters").get("waiting")
+        await().atMost(PATIENCE).until(() -> client().operate(system.settings().management().applier(), "/actuator/deadletters").get("waiting")
                 .longValue() >= 1);
 
         var asReader = http.send(java.net.http.HttpRequest.newBuilder(actuator)
@@ -85,7 +85,7 @@ class EndToEndPostgresIT extends EndToEndContract {
 
     @Test
     void lagInSecondsGrowsWhileTheApplierIsStoppedAndIsZeroWhenCaughtUp() {
-        int monitorPort = system.settings().monitorPort();
+        int monitorPort = system.settings().management().monitor();
         String id = UUID.randomUUID().toString();
         post(id, "2026-11-25T10:00:00Z", "\"jobTitle\":\"Before\"");
         await().atMost(PATIENCE).until(() -> client().profile(id) != null);

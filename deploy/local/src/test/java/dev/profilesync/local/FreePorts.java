@@ -24,7 +24,8 @@ final class FreePorts {
     }
 
     static LocalSettings settings(Path dataDir, String datasourceUrl) {
-        return new LocalSettings(dataDir, port(), port(), port(), port(), port(), port(), port(), datasourceUrl,
+        return new LocalSettings(dataDir, port(), port(), port(), port(), port(), port(), port(),
+                new LocalSettings.ManagementPorts(port(), port(), port(), port(), port()), datasourceUrl,
                 "it-intake-key-0123456789abcdef",
                 4, port(), 0, 0);
     }

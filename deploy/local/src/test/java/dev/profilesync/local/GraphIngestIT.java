@@ -86,7 +86,7 @@ class GraphIngestIT {
             assertThat(client.profile(hire)).isNotNull();
             assertThat(client.profile(leaver)).isNull();
         });
-        assertThat(client.metric(system.settings().directoryPort(), "profile_sync_graph_notifications_total"))
+        assertThat(client.metric(system.settings().management().directory(), "profile_sync_graph_notifications_total"))
                 .anySatisfy((labels, value) -> {
                     assertThat(labels).contains("outcome=\"accepted\"");
                     assertThat(value).isPositive();
@@ -104,7 +104,7 @@ class GraphIngestIT {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"value\":[{\"clientState\":\"forged\","
                         + "\"resource\":\"Users/x\"}]}")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(403);
-        assertThat(client.metric(system.settings().directoryPort(), "profile_sync_graph_notifications_total"))
+        assertThat(client.metric(system.settings().management().directory(), "profile_sync_graph_notifications_total"))
                 .anySatisfy((labels, value) -> {
                     assertThat(labels).contains("outcome=\"refused\"");
                     assertThat(value).isGreaterThanOrEqualTo(1.0);
@@ -211,7 +211,7 @@ class GraphIngestIT {
         gone.forEach(tenant::delete);
         system.simulator().expireDeltaTokens();
         system.startDirectorySync();
-        int port = system.settings().directoryPort();
+        int port = system.settings().management().directory();
 
         await().atMost(PATIENCE).until(() -> heldDeletions(port) >= 1_100);
         JsonNode held = actuator(port, "GET");
@@ -239,7 +239,7 @@ class GraphIngestIT {
         system.simulator().faults(new Faults(0, 0, 0, 15, 1));
         try {
             system.startDirectorySync("--profile-sync.directory.photo-sweep-interval=2s");
-            int port = system.settings().directoryPort();
+            int port = system.settings().management().directory();
             await().atMost(PATIENCE).until(() -> counter(port, "profile_sync_graph_photo_sweep_checked_total") >= 2_000);
             system.stopDirectorySync();
             system.startDirectorySync("--profile-sync.directory.photo-sweep-interval=10m");

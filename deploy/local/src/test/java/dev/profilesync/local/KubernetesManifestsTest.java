@@ -24,6 +24,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
 /**
@@ -37,11 +38,53 @@ class KubernetesManifestsTest {
     @Test
     void deploymentsMatchTheServicesTheyRun() throws IOException {
         List<HasMetadata> resources = resources();
-        assertDeployment(resources, "change-ingest", "change-ingest.yml", 8081);
-        assertDeployment(resources, "profile-applier", "profile-applier.yml", 8082);
-        assertDeployment(resources, "photo-sync", "photo-sync.yml", 8083);
-        assertDeployment(resources, "directory-sync", "directory-sync.yml", 8084);
-        assertDeployment(resources, "sync-monitor", "sync-monitor.yml", 8085);
+        assertDeployment(resources, "change-ingest", "change-ingest.yml", 8081, 8181);
+        assertDeployment(resources, "profile-applier", "profile-applier.yml", 8082, 8182);
+        assertDeployment(resources, "photo-sync", "photo-sync.yml", 8083, 8183);
+        assertDeployment(resources, "directory-sync", "directory-sync.yml", 8084, 8184);
+        assertDeployment(resources, "sync-monitor", "sync-monitor.yml", 8085, 8185);
+    }
+
+    @Test
+    void networkPoliciesLetOnlyTheIngressReachTheApisAndOnlyPrometheusTheManagementPorts() throws IOException {
+        List<HasMetadata> resources = resources();
+        NetworkPolicy deny = find(resources, NetworkPolicy.class, "default-deny-ingress");
+        assertThat(deny.getSpec().getPodSelector().getMatchLabels()).isNullOrEmpty();
+        assertThat(deny.getSpec().getPodSelector().getMatchExpressions()).isNullOrEmpty();
+        assertThat(deny.getSpec().getPolicyTypes()).containsExactly("Ingress");
+        assertThat(deny.getSpec().getIngress()).isNullOrEmpty();
+
+        NetworkPolicy api = find(resources, NetworkPolicy.class, "api-from-ingress");
+        assertThat(api.getSpec().getPodSelector().getMatchExpressions().get(0).getValues())
+                .containsExactlyInAnyOrder("change-ingest", "profile-applier", "photo-sync", "directory-sync");
+        assertThat(api.getSpec().getIngress()).hasSize(1);
+        assertThat(api.getSpec().getIngress().get(0).getPorts()).extracting(port -> port.getPort().getStrVal())
+                .containsExactly("http");
+        assertThat(api.getSpec().getIngress().get(0).getFrom().get(0).getNamespaceSelector().getMatchLabels())
+                .containsKey("kubernetes.io/metadata.name");
+
+        NetworkPolicy management = find(resources, NetworkPolicy.class, "management-from-prometheus");
+        assertThat(management.getSpec().getPodSelector().getMatchLabels())
+                .isEqualTo(Map.of("app.kubernetes.io/part-of", "profile-sync"));
+        assertThat(management.getSpec().getIngress().get(0).getPorts())
+                .extracting(port -> port.getPort().getStrVal()).containsExactly("management");
+        assertThat(management.getSpec().getIngress().get(0).getFrom().get(0).getPodSelector().getMatchLabels())
+                .containsEntry("app.kubernetes.io/name", "prometheus");
+
+        for (String name : List.of("change-ingest", "profile-applier", "photo-sync", "directory-sync", "sync-monitor")) {
+            Deployment deployment = find(resources, Deployment.class, name);
+            assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
+                    .as("the management policy selects " + name)
+                    .containsEntry("app.kubernetes.io/part-of", "profile-sync");
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theExampleSecretIsNeverApplied() throws IOException {
+        Map<String, Object> kustomization = new Yaml().load(Files.readString(K8S.resolve("kustomization.yml")));
+        assertThat((List<Object>) kustomization.get("resources")).doesNotContain("secret.example.yml");
+        assertThat(resources()).noneMatch(resource -> resource.getKind().equals("Secret"));
     }
 
     @Test
@@ -88,18 +131,25 @@ class KubernetesManifestsTest {
     private static final List<String> BOOT_SETTINGS = List.of("spring.security.oauth2.resourceserver.jwt.issuer-uri",
             "spring.security.oauth2.resourceserver.jwt.audiences");
 
-    private static void assertDeployment(List<HasMetadata> resources, String name, String configFile, int port)
-            throws IOException {
+    private static void assertDeployment(List<HasMetadata> resources, String name, String configFile, int port,
+            int managementPort) throws IOException {
         Deployment deployment = find(resources, Deployment.class, name);
         assertThat(deployment.getSpec().getSelector().getMatchLabels())
                 .isEqualTo(Map.of("app.kubernetes.io/name", name));
         Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(container.getPorts().get(0).getContainerPort()).isEqualTo(port);
-        assertThat(settingsOf(configFile)).contains("server.port");
+        assertThat(container.getPorts().get(0).getName()).isEqualTo("http");
+        assertThat(valueOf(configFile, "server.port")).isEqualTo(port);
+        assertThat(container.getPorts().get(1).getName()).isEqualTo("management");
+        assertThat(container.getPorts().get(1).getContainerPort()).isEqualTo(managementPort);
+        assertThat(valueOf(configFile, "management.server.port")).as("operations apart from data")
+                .isEqualTo(managementPort);
         assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/actuator/health/readiness");
+        assertThat(container.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("management");
         assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/actuator/health/liveness");
+        assertThat(container.getLivenessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("management");
         assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations())
-                .containsEntry("prometheus.io/port", String.valueOf(port))
+                .containsEntry("prometheus.io/port", String.valueOf(managementPort))
                 .containsEntry("prometheus.io/path", "/actuator/prometheus");
         Set<String> known = new HashSet<>(settingsOf(configFile));
         known.addAll(BOOT_SETTINGS);
@@ -109,7 +159,8 @@ class KubernetesManifestsTest {
             }
         }
         Service service = find(resources, Service.class, name);
-        assertThat(service.getSpec().getPorts().get(0).getPort()).isEqualTo(port);
+        assertThat(service.getSpec().getPorts()).as("a Service exposes the API, never the management port")
+                .singleElement().satisfies(servicePort -> assertThat(servicePort.getPort()).isEqualTo(port));
         assertThat(service.getSpec().getSelector()).isEqualTo(Map.of("app.kubernetes.io/name", name));
     }
 
@@ -121,6 +172,17 @@ class KubernetesManifestsTest {
 
     private static String canonical(String name) {
         return name.replaceAll("[^A-Za-z0-9]", "").toLowerCase(Locale.ROOT);
+    }
+
+    /** The value of one property path of a service's configuration file. */
+    private static Object valueOf(String resource, String path) throws IOException {
+        try (InputStream in = KubernetesManifestsTest.class.getClassLoader().getResourceAsStream(resource)) {
+            Object node = new Yaml().load(in);
+            for (String key : path.split("\\.")) {
+                node = ((Map<?, ?>) node).get(key);
+            }
+            return node;
+        }
     }
 
     /** Every property path of a service's configuration file, e.g. {@code spring.kafka.bootstrap-servers}. */

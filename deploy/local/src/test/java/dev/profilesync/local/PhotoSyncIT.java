@@ -97,6 +97,68 @@ class PhotoSyncIT {
     }
 
     @Test
+    void photosAreServedThroughSignedLinksOrToReaders() throws Exception {
+        String user = userWithPhoto(21);
+        await().atMost(PATIENCE).until(() -> client.profile(user) != null);
+        system.simulator().tenant().changePhoto(user, null);
+        requestSync(user);
+        await().atMost(PATIENCE).until(() -> client.profile(user).has("photo"));
+        JsonNode links = client.profile(user).get("photo");
+        assertThat(links.has("small") && links.has("medium") && links.has("large")).as(links.toString()).isTrue();
+        assertThat(links.get("expiresAt").asString()).isNotBlank();
+
+        String small = links.get("small").asString();
+        HttpResponse<byte[]> signed = get(small, null);
+        assertThat(signed.statusCode()).as("a signed link needs no token, as in an <img> tag").isEqualTo(200);
+        assertThat(ImageIO.read(new ByteArrayInputStream(signed.body())).getWidth()).isEqualTo(48);
+
+        String unsigned = small.substring(0, small.indexOf('?'));
+        assertThat(refusal(get(unsigned, null))).isEqualTo("photo-link-missing");
+        assertThat(refusal(get(small.replace("/small?", "/large?"), null))).as("a link opens one size")
+                .isEqualTo("photo-link-invalid");
+        assertThat(refusal(get(small.substring(0, small.length() - 2) + "xx", null))).isEqualTo("photo-link-invalid");
+        String otherUser = userWithPhoto(31);
+        assertThat(refusal(get(small.replace(user, otherUser), null))).as("a link opens one user's photo")
+                .isEqualTo("photo-link-invalid");
+
+        // an expired link, signed with the installation's own secret
+        String secret = java.nio.file.Files.readString(dataDir.resolve("photo-link-secret")).trim();
+        dev.profilesync.support.security.PhotoLinks links1h = new dev.profilesync.support.security.PhotoLinks(
+                secret, Duration.ofHours(1), java.time.Clock.systemUTC());
+        String expired = links1h.sign(unsigned.substring(0, unsigned.lastIndexOf('/')), user, "small",
+                java.time.Instant.now().minusSeconds(5));
+        assertThat(refusal(get(expired, null))).isEqualTo("photo-link-expired");
+        String stillValid = links1h.sign(unsigned.substring(0, unsigned.lastIndexOf('/')), user, "small",
+                java.time.Instant.now().plusSeconds(60));
+        assertThat(get(stillValid, null).statusCode()).isEqualTo(200);
+
+        assertThat(get(unsigned, client.bearer(LocalTokens.READ_TOKEN)).statusCode()).isEqualTo(200);
+        assertThat(get(unsigned, "Bearer not.a.token").statusCode()).isEqualTo(401);
+        String photoApi = "http://127.0.0.1:" + system.settings().photoPort();
+        assertThat(get(photoApi + "/v3/api-docs", client.bearer(LocalTokens.READ_TOKEN)).statusCode())
+                .isIn(403, 404);
+        assertThat(get(photoApi + "/actuator/health", null).statusCode()).as("operations are on the management port")
+                .isIn(401, 403, 404);
+        assertThat(get("http://127.0.0.1:" + system.settings().management().photo() + "/actuator/health", null)
+                .statusCode()).isEqualTo(200);
+    }
+
+    private static HttpResponse<byte[]> get(String url, String authorization) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** The reason of a 403 problem. */
+    private static String refusal(HttpResponse<byte[]> response) {
+        assertThat(response.statusCode()).as(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo(403);
+        return tools.jackson.databind.json.JsonMapper.builder().build().readTree(response.body()).get("reason")
+                .asString();
+    }
+
+    @Test
     void aRemovedPhotoRemovesTheThumbnailsAndClearsTheProfile() throws Exception {
         String user = userWithPhoto(12);
         requestSync(user);
@@ -184,12 +246,12 @@ class PhotoSyncIT {
     }
 
     private static double rejected(String reason) {
-        return client.metric(system.settings().photoPort(), "photo_sync_rejected_total").entrySet().stream()
+        return client.metric(system.settings().management().photo(), "photo_sync_rejected_total").entrySet().stream()
                 .filter(e -> e.getKey().contains("reason=\"" + reason + "\"")).mapToDouble(Map.Entry::getValue).sum();
     }
 
     private static double outcome(String outcome) {
-        return client.metric(system.settings().photoPort(), "photo_sync_photos_total").entrySet().stream()
+        return client.metric(system.settings().management().photo(), "photo_sync_photos_total").entrySet().stream()
                 .filter(e -> e.getKey().contains("outcome=\"" + outcome + "\"")).mapToDouble(Map.Entry::getValue)
                 .sum();
     }
@@ -202,9 +264,11 @@ class PhotoSyncIT {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
     }
 
+    /** A thumbnail as an API client fetches it: with a bearer token carrying Profiles.Read. */
     private static HttpResponse<byte[]> photo(String user, String size, String ifNoneMatch) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                + system.settings().photoPort() + "/api/v1/photos/" + user + "/" + size));
+                + system.settings().photoPort() + "/api/v1/photos/" + user + "/" + size))
+                .header("Authorization", client.bearer(LocalTokens.READ_TOKEN));
         if (ifNoneMatch != null) {
             request.header("If-None-Match", ifNoneMatch);
         }

@@ -56,8 +56,13 @@ final class ProfileSyncClient {
 
     /** GET on the applier as an operator (who may also read); the body as JSON, or null on 404. */
     JsonNode applierGet(String pathAndQuery) {
+        return operate(settings.applierPort(), pathAndQuery);
+    }
+
+    /** GET as an operator on {@code port} (an API or a management port); the body as JSON, or null on 404. */
+    JsonNode operate(int port, String pathAndQuery) {
         HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                + settings.applierPort() + pathAndQuery)).header("Authorization", bearer(
+                + port + pathAndQuery)).header("Authorization", bearer(
                         LocalTokens.OPERATOR_TOKEN)).build());
         if (response.statusCode() == 404) {
             return null;

@@ -64,7 +64,8 @@ class PhotoSynchronizerTest {
         photos = new FileSystemPhotoStore(store);
         PhotoSyncProperties properties = new PhotoSyncProperties(1, 4, Map.of("small", 48), store,
                 "http://photos.example", new PhotoSyncProperties.Limits(DataSize.ofMegabytes(4), 40_000_000, 4.0),
-                new GraphSettings("http://127.0.0.1:1/v1.0", "", "", ""), new TopicSettings(1, (short) 0));
+                new GraphSettings("http://127.0.0.1:1/v1.0", "", "", ""), new TopicSettings(1, (short) 0),
+                new PhotoSyncProperties.Links("a-photo-link-secret-of-32-chars!", java.time.Duration.ofHours(1)));
         synchronizer = new PhotoSynchronizer(graph, photos, new ThumbnailRenderer(new ThumbnailRenderer.Limits(
                 4_000_000, 40_000_000, 4.0)), kafka, properties, new SimpleMeterRegistry());
         ProfilePhoto photo = new ProfilePhoto();

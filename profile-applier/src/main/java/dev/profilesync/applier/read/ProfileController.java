@@ -1,6 +1,8 @@
 package dev.profilesync.applier.read;
 
 import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +15,11 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.profilesync.applier.ApplierProperties;
+import dev.profilesync.applier.ApplierProperties.PhotoLinkSettings;
 import dev.profilesync.events.Identifiers;
+import dev.profilesync.events.ProfileField;
+import dev.profilesync.support.security.PhotoLinks;
 
 /** The profile read API: one profile as stored, or a page of profiles found by text and department. */
 @RestController
@@ -22,9 +28,15 @@ class ProfileController {
     static final int MAX_PAGE_SIZE = 200;
 
     private final ProfileQueries store;
+    private final PhotoLinkSettings linkSettings;
+    private final PhotoLinks links;
 
-    ProfileController(ProfileQueries store) {
+    ProfileController(ProfileQueries store, ApplierProperties properties) {
         this.store = store;
+        this.linkSettings = properties.photoLinks();
+        this.links = linkSettings.enabled()
+                ? new PhotoLinks(linkSettings.secret(), linkSettings.lifetime(), Clock.systemUTC())
+                : null;
     }
 
     @GetMapping("/api/v1/profiles/{id}")
@@ -46,17 +58,27 @@ class ProfileController {
         }
         List<StoredProfile> found = store.search(query, department, Math.multiplyExact(page, size), size + 1);
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("items", found.stream().limit(size).map(ProfileController::representation).toList());
+        body.put("items", found.stream().limit(size).map(this::representation).toList());
         body.put("page", page);
         body.put("size", size);
         body.put("hasMore", found.size() > size);
         return ResponseEntity.ok(body);
     }
 
-    static Map<String, Object> representation(StoredProfile profile) {
+    private Map<String, Object> representation(StoredProfile profile) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("id", profile.userId());
         profile.fields().forEach((field, value) -> body.put(field.jsonName(), value));
+        Object photoUrl = profile.fields().get(ProfileField.PHOTO_URL);
+        if (links != null && photoUrl instanceof String base && !base.isEmpty()) {
+            Instant expiry = links.expiry();
+            Map<String, Object> photo = new LinkedHashMap<>();
+            for (String size : linkSettings.sizes()) {
+                photo.put(size, links.sign(base, profile.userId(), size, expiry));
+            }
+            photo.put("expiresAt", expiry);
+            body.put("photo", photo);
+        }
         Map<String, Object> sync = new LinkedHashMap<>();
         sync.put("lastObservedAt", profile.lastObservedAt());
         sync.put("lastAppliedAt", profile.lastAppliedAt());

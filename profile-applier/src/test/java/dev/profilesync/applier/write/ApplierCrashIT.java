@@ -80,7 +80,7 @@ class ApplierCrashIT {
     private static Process start(EmbeddedKafkaBroker broker, TestSchema schema, Path log) throws IOException {
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx384m", "-cp", System.getProperty("java.class.path"),
-                ProfileApplierApplication.class.getName(), "--server.port=0",
+                ProfileApplierApplication.class.getName(), "--server.port=0", "--management.server.port=0",
                 "--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
                 "--spring.datasource.url=" + schema.url(), "--spring.datasource.username=postgres",
                 "--profile-sync.applier.topics.partitions=3",

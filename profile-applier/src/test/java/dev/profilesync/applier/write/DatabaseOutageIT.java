@@ -27,7 +27,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -61,7 +61,7 @@ class DatabaseOutageIT {
     @Value("${spring.kafka.bootstrap-servers}")
     String bootstrapServers;
 
-    @LocalServerPort
+    @LocalManagementPort
     int port;
 
     @Autowired

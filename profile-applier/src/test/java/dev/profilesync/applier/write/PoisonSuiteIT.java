@@ -70,7 +70,7 @@ class PoisonSuiteIT {
             kinds.add(PoisonRecords.unclassifiedStoreFailure());
         }
         try (ConfigurableApplicationContext applier = ProfileApplierApplication.application().run(
-                "--server.port=0", "--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
+                "--server.port=0", "--management.server.port=0", "--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
                 "--spring.datasource.url=" + url, "--spring.datasource.username=" + user,
                 "--profile-sync.applier.topics.partitions=3", "--profile-sync.applier.unclassified-tries=3",
                 "--spring.security.oauth2.resourceserver.jwt.public-key-location=classpath:jwt/test-public.pem")) {
