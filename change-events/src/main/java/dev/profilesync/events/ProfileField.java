@@ -28,6 +28,8 @@ public enum ProfileField {
     PREFERRED_LANGUAGE("preferredLanguage", Kind.STRING, 16, FieldOwner.DIRECTORY),
     MANAGER_ID("managerId", Kind.STRING, 64, FieldOwner.DIRECTORY),
     ACCOUNT_ENABLED("accountEnabled", Kind.BOOLEAN, 0, FieldOwner.DIRECTORY),
+    /** The provisioning client's own id of the user (SCIM {@code externalId}), e.g. Okta's user id. */
+    EXTERNAL_ID("externalId", Kind.STRING, 256, FieldOwner.DIRECTORY),
     ABOUT_ME("aboutMe", Kind.STRING, 4000, FieldOwner.SELF_SERVICE),
     SKILLS("skills", Kind.STRING_LIST, 128, FieldOwner.SELF_SERVICE),
     INTERESTS("interests", Kind.STRING_LIST, 128, FieldOwner.SELF_SERVICE),

@@ -1,8 +1,5 @@
 package dev.profilesync.ingest;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
@@ -14,6 +11,7 @@ import org.springframework.validation.annotation.Validated;
 import dev.profilesync.events.TopicSettings;
 import dev.profilesync.events.Identifiers;
 import dev.profilesync.events.Sources;
+import dev.profilesync.support.security.SecretHashes;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -85,15 +83,7 @@ public record IngestProperties(@Valid @NotNull Intake intake, @Valid @NotNull To
             if (keySha256 != null && !keySha256.isBlank()) {
                 return HexFormat.of().parseHex(keySha256.toLowerCase(java.util.Locale.ROOT));
             }
-            return sha256(key);
-        }
-
-        public static byte[] sha256(String text) {
-            try {
-                return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
+            return SecretHashes.sha256(key);
         }
 
         @Override

@@ -1,17 +1,16 @@
 package dev.profilesync.ingest.http;
 
 import java.io.IOException;
-import java.security.MessageDigest;
 import java.util.List;
 import java.util.Optional;
 
 import org.springframework.http.HttpStatus;
-import org.springframework.security.authentication.AbstractAuthenticationToken;
-import org.springframework.security.core.authority.AuthorityUtils;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import dev.profilesync.ingest.IngestProperties;
+import dev.profilesync.support.security.ClientAuthentication;
+import dev.profilesync.support.security.SecretHashes;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -50,47 +49,19 @@ class ApiKeyFilter extends OncePerRequestFilter {
                 return;
             }
             request.setAttribute(CLIENT_ATTRIBUTE, client.get());
-            SecurityContextHolder.getContext().setAuthentication(new ClientAuthentication(client.get()));
+            SecurityContextHolder.getContext().setAuthentication(new ClientAuthentication<>(client.get().name(),
+                    client.get(), IntakeSecurity.INTAKE_CLIENT));
         }
         chain.doFilter(request, response);
     }
 
     private Optional<IngestProperties.ApiClient> authenticate(String presented) {
-        byte[] candidate = IngestProperties.ApiClient.sha256(presented);
-        IngestProperties.ApiClient match = null;
-        for (int i = 0; i < clients.size(); i++) {
-            if (MessageDigest.isEqual(candidate, hashes.get(i))) {
-                match = clients.get(i);
-            }
-        }
-        return Optional.ofNullable(match);
+        int match = SecretHashes.match(presented, hashes);
+        return match < 0 ? Optional.empty() : Optional.of(clients.get(match));
     }
 
     /** The client a request was made by, as the intake's controllers see it. */
     static IngestProperties.ApiClient clientOf(HttpServletRequest request) {
         return (IngestProperties.ApiClient) request.getAttribute(CLIENT_ATTRIBUTE);
-    }
-
-    /** An authenticated intake client. */
-    private static final class ClientAuthentication extends AbstractAuthenticationToken {
-
-        private static final long serialVersionUID = 1L;
-        private final String name;
-
-        ClientAuthentication(IngestProperties.ApiClient client) {
-            super(AuthorityUtils.createAuthorityList(IntakeSecurity.INTAKE_CLIENT));
-            this.name = client.name();
-            setAuthenticated(true);
-        }
-
-        @Override
-        public Object getCredentials() {
-            return "";
-        }
-
-        @Override
-        public Object getPrincipal() {
-            return name;
-        }
     }
 }

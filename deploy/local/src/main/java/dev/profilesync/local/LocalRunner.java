@@ -36,6 +36,7 @@ public final class LocalRunner {
                   directory-sync         %s   (reads the simulated tenant; webhook /graph/notifications)
                   profile-applier        %s/api/v1/profiles/{id}   header Authorization: Bearer <%s>
                                          (role Profiles.Read; %s also has Profiles.Operate)
+                  SCIM 2.0               %s/scim/v2   header Authorization: Bearer <%s>
                   photo-sync             %s/api/v1/photos/{id}/{small|medium|large}
                                          (signed links in each profile's "photo" field, or a read token)
                   sync-monitor           %s/actuator/prometheus   (profile_sync_lag_seconds)
@@ -53,6 +54,7 @@ public final class LocalRunner {
                 s.dataDir().resolve(IntakeKey.FILE),
                 s.simulatorUsers() == 0 ? "off" : "http://127.0.0.1:" + s.directoryPort(), applier,
                 s.dataDir().resolve(LocalTokens.READ_TOKEN), s.dataDir().resolve(LocalTokens.OPERATOR_TOKEN),
+                applier, s.dataDir().resolve(LocalSystem.SCIM_TOKEN_FILE),
                 s.simulatorUsers() == 0 ? "off" : "http://127.0.0.1:" + s.photoPort(),
                 "http://127.0.0.1:" + s.management().monitor(),
                 s.effectiveDatasourceUrl(), s.simulatorUsers() == 0 ? "off"

@@ -191,6 +191,9 @@ public final class LocalSystem implements AutoCloseable {
         applier = ProfileApplierApplication.application().run(common(Service.PROFILE_APPLIER, settings.applierPort(), settings.management().applier(),
                 jwtPublicKey(), JWT_AUDIENCE, photoLinkSecret("applier"),
                 "--springdoc.api-docs.enabled=true",
+                "--profile-sync.applier.scim.clients[0].name=local",
+                "--profile-sync.applier.scim.clients[0].token=" + secret(SCIM_TOKEN_FILE),
+                "--profile-sync.applier.scim.clients[0].source=scim",
                 "--spring.datasource.url=" + settings.effectiveDatasourceUrl(),
                 "--profile-sync.applier.topics.partitions=" + settings.partitions()));
     }
@@ -228,14 +231,21 @@ public final class LocalSystem implements AutoCloseable {
      */
     static final String BIND_ADDRESS_VARIABLE = "PROFILE_SYNC_LOCAL_BIND_ADDRESS";
 
-    /** The photo-link secret the applier signs with and photo-sync checks, made at the first start and kept. */
-    private String photoLinkSecret(String service) {
+    /** The bearer token of the embedded default's SCIM client {@code local}, under the data directory. */
+    public static final String SCIM_TOKEN_FILE = "scim-token";
+
+    private String secret(String file) {
         try {
-            return "--profile-sync." + service + (service.equals("applier") ? ".photo-links" : ".links") + ".secret="
-                    + IntakeKey.kept(settings.dataDir().resolve("photo-link-secret"), 32);
+            return IntakeKey.kept(settings.dataDir().resolve(file), 32);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /** The photo-link secret the applier signs with and photo-sync checks, made at the first start and kept. */
+    private String photoLinkSecret(String service) {
+        return "--profile-sync." + service + (service.equals("applier") ? ".photo-links" : ".links") + ".secret="
+                + secret("photo-link-secret");
     }
 
     private String[] common(Service service, int port, int managementPort, String... specific) {

@@ -68,8 +68,10 @@ class ArchitectureTest {
                 .layer("read").definedBy("dev.profilesync.applier.read..")
                 .layer("dead letters").definedBy("dev.profilesync.applier.deadletter..")
                 .layer("table").definedBy("dev.profilesync.applier.store..")
+                .layer("scim").definedBy("dev.profilesync.applier.scim..")
                 .whereLayer("write").mayNotBeAccessedByAnyLayer()
-                .whereLayer("read").mayNotBeAccessedByAnyLayer()
+                .whereLayer("read").mayOnlyBeAccessedByLayers("scim")
+                .whereLayer("scim").mayNotBeAccessedByAnyLayer()
                 .whereLayer("dead letters").mayNotBeAccessedByAnyLayer()
                 .whereLayer("table").mayOnlyBeAccessedByLayers("write", "read")
                 .check(classes);

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 
@@ -214,6 +215,35 @@ abstract class EndToEndContract {
         assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(api + "/actuator/health"))
                 .build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode())
                 .as("operations are not served on the API port").isIn(401, 403, 404);
+    }
+
+    @Test
+    void operationsAreServedOnlyOnTheManagementPorts() throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        LocalSettings settings = system().settings();
+        java.util.function.BiFunction<Integer, String, Integer> status = (port, path) -> {
+            try {
+                return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port
+                        + path)).build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        Map<String, int[]> services = Map.of("change-ingest", new int[] {settings.ingestPort(),
+            settings.management().ingest()}, "profile-applier", new int[] {settings.applierPort(),
+                settings.management().applier()}, "sync-monitor", new int[] {settings.monitorPort(),
+                    settings.management().monitor()});
+        services.forEach((name, ports) -> {
+            assertThat(status.apply(ports[1], "/actuator/health/readiness")).as(name).isEqualTo(200);
+            assertThat(status.apply(ports[1], "/actuator/prometheus")).as(name).isEqualTo(200);
+            assertThat(status.apply(ports[1], "/actuator/metrics")).as(name + ": only health, info, metrics scrape")
+                    .isIn(401, 403);
+            assertThat(status.apply(ports[0], "/actuator/health")).as(name + ": not on the API port")
+                    .isIn(401, 403, 404);
+            assertThat(status.apply(ports[0], "/")).as(name).isIn(401, 403, 404);
+        });
+        assertThat(status.apply(settings.monitorPort(), "/api/v1/anything")).as("sync-monitor serves no API")
+                .isIn(401, 403, 404);
     }
 
     @Test

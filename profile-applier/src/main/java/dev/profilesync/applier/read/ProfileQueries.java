@@ -18,7 +18,10 @@ import dev.profilesync.events.ProfileField;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The read side's queries on the {@code profile} table: one profile by id, and search with stable pages. */
+/**
+ * The read side's queries on the {@code profile} table: one profile by id, search with stable pages, and lookups by
+ * equality for provisioning clients.
+ */
 @Repository
 public class ProfileQueries {
 
@@ -59,6 +62,46 @@ public class ProfileQueries {
         args.add(limit);
         args.add(offset);
         return jdbc.query(sql.toString(), (rs, n) -> read(rs), args.toArray());
+    }
+
+    /** A lookup by equality, as provisioning clients make them: a field (the user id when null) equal to a value. */
+    public record Equals(ProfileField field, String value, boolean ignoreCase) {
+    }
+
+    /** Present profiles matching every condition, ordered by id. */
+    public List<StoredProfile> presentMatching(List<Equals> conditions, int offset, int limit) {
+        List<Object> args = new ArrayList<>();
+        String sql = "SELECT * FROM profile WHERE present = TRUE" + where(conditions, args)
+                + " ORDER BY user_id LIMIT ? OFFSET ?";
+        args.add(limit);
+        args.add(offset);
+        return jdbc.query(sql, (rs, n) -> read(rs), args.toArray());
+    }
+
+    /** How many present profiles match every condition. */
+    public long countPresentMatching(List<Equals> conditions) {
+        List<Object> args = new ArrayList<>();
+        Long count = jdbc.queryForObject("SELECT COUNT(*) FROM profile WHERE present = TRUE" + where(conditions, args),
+                Long.class, args.toArray());
+        return count == null ? 0 : count;
+    }
+
+    private static String where(List<Equals> conditions, List<Object> args) {
+        StringBuilder sql = new StringBuilder();
+        for (Equals condition : conditions) {
+            String column = condition.field() == null ? "user_id" : ProfileTable.column(condition.field());
+            if (condition.field() == null) {
+                sql.append(" AND user_id = ?");
+                args.add(condition.value().toLowerCase(java.util.Locale.ROOT));
+            } else if (condition.ignoreCase()) {
+                sql.append(" AND LOWER(").append(column).append(") = ?");
+                args.add(condition.value().toLowerCase(java.util.Locale.ROOT));
+            } else {
+                sql.append(" AND ").append(column).append(" = ?");
+                args.add(condition.value());
+            }
+        }
+        return sql.toString();
     }
 
     private static StoredProfile read(ResultSet rs) throws SQLException {
