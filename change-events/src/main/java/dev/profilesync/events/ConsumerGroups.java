@@ -26,6 +26,12 @@ public final class ConsumerGroups {
      */
     public static final String INTAKE_TRANSACTIONAL_ID_PREFIX = "change-ingest-";
 
+    /**
+     * How profile-applier's snapshot producers' transactional ids begin (this plus a random id per instance); the
+     * snapshots of a poll and its offsets are committed in one transaction.
+     */
+    public static final String SNAPSHOT_TRANSACTIONAL_ID_PREFIX = "profile-applier-snapshots-";
+
     /** A consumer group and the topic it consumes, as the lag monitor watches it. */
     public record Watched(String group, String topic) {
     }

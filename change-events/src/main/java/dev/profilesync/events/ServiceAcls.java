@@ -90,6 +90,13 @@ public final class ServiceAcls {
                 topic(grants, Topics.USER_CHANGES_TOPIC.deadLetterTopic(), READ);
                 group(grants, ConsumerGroups.PROFILE_APPLIER_DEAD_LETTER_REPLAY, READ, DESCRIBE);
                 topic(grants, Topics.USER_CHANGES, WRITE);
+                // profiles out: snapshots and the poll's offsets in one transaction per poll
+                declares(grants, Topics.PROFILE_SNAPSHOTS_TOPIC);
+                topic(grants, Topics.PROFILE_SNAPSHOTS, WRITE);
+                for (AclOperation operation : List.of(WRITE, DESCRIBE)) {
+                    grants.add(new Grant(ResourceType.TRANSACTIONAL_ID,
+                            ConsumerGroups.SNAPSHOT_TRANSACTIONAL_ID_PREFIX, PatternType.PREFIXED, operation));
+                }
             }
             case PHOTO_SYNC -> {
                 declares(grants, Topics.PHOTO_CHANGES_TOPIC);
@@ -105,6 +112,13 @@ public final class ServiceAcls {
                     // reads the record at the group's committed offset for its timestamp
                     topic(grants, watched.topic(), DESCRIBE, READ);
                 }
+                // the status page counts dead letters by reason, after the replay's position
+                for (Topics.Declaration declaration : Topics.ALL) {
+                    if (declaration.deadLetters()) {
+                        topic(grants, declaration.deadLetterTopic(), DESCRIBE, READ);
+                    }
+                }
+                group(grants, ConsumerGroups.PROFILE_APPLIER_DEAD_LETTER_REPLAY, DESCRIBE);
             }
             default -> throw new IllegalArgumentException(service.toString());
         }

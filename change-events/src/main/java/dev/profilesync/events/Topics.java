@@ -34,6 +34,14 @@ public final class Topics {
      */
     public static final String DIRECTORY_SYNC_LEASE = "directory.sync-lease";
 
+    /**
+     * Profiles out, compacted: key = user id, value = the whole profile as the read API shows it (schema
+     * {@code profile-snapshot.v1.schema.json}, CloudEvents type {@value ProfileSnapshots#TYPE}), a tombstone when
+     * the user is deleted. profile-applier publishes the snapshot of every user of a poll after the store commit, in
+     * one Kafka transaction with the poll's offsets.
+     */
+    public static final String PROFILE_SNAPSHOTS = "profile.snapshots";
+
     private static final String DEAD_LETTER_SUFFIX = ".dlt";
 
     /**
@@ -59,10 +67,11 @@ public final class Topics {
     public static final Declaration INGEST_STATE_TOPIC = new Declaration(INGEST_STATE, 1, true, false);
     public static final Declaration DIRECTORY_SYNC_LEASE_TOPIC = new Declaration(DIRECTORY_SYNC_LEASE, 1, false,
             false);
+    public static final Declaration PROFILE_SNAPSHOTS_TOPIC = new Declaration(PROFILE_SNAPSHOTS, 0, true, false);
 
     /** Every topic of the contract. */
     public static final List<Declaration> ALL = List.of(USER_CHANGES_TOPIC, PHOTO_CHANGES_TOPIC, INGEST_STATE_TOPIC,
-            DIRECTORY_SYNC_LEASE_TOPIC);
+            DIRECTORY_SYNC_LEASE_TOPIC, PROFILE_SNAPSHOTS_TOPIC);
 
     private Topics() {
     }

@@ -33,6 +33,7 @@ class ServiceAclsTest {
         assertThat(writersOf(Topics.DIRECTORY_SYNC_LEASE)).containsExactly(Service.DIRECTORY_SYNC);
         assertThat(writersOf(Topics.USER_CHANGES_TOPIC.deadLetterTopic())).containsExactly(Service.PROFILE_APPLIER);
         assertThat(writersOf(Topics.PHOTO_CHANGES_TOPIC.deadLetterTopic())).containsExactly(Service.PHOTO_SYNC);
+        assertThat(writersOf(Topics.PROFILE_SNAPSHOTS)).containsExactly(Service.PROFILE_APPLIER);
     }
 
     @Test
@@ -45,13 +46,15 @@ class ServiceAclsTest {
     }
 
     @Test
-    void everyGrantNamesItsResourceExceptTheIntakesTransactionalIds() {
+    void everyGrantNamesItsResourceExceptPerInstanceTransactionalIds() {
         for (Service service : Service.values()) {
             assertThat(ServiceAcls.grants(service, "contoso")).allSatisfy(grant -> {
                 assertThat(grant.name()).isNotBlank().doesNotContain("*");
                 if (grant.pattern() == PatternType.PREFIXED) {
-                    assertThat(service).isEqualTo(Service.CHANGE_INGEST);
-                    assertThat(grant.name()).isEqualTo(ConsumerGroups.INTAKE_TRANSACTIONAL_ID_PREFIX);
+                    assertThat(grant.resourceType()).isEqualTo(ResourceType.TRANSACTIONAL_ID);
+                    assertThat(service).isIn(Service.CHANGE_INGEST, Service.PROFILE_APPLIER);
+                    assertThat(grant.name()).isIn(ConsumerGroups.INTAKE_TRANSACTIONAL_ID_PREFIX,
+                            ConsumerGroups.SNAPSHOT_TRANSACTIONAL_ID_PREFIX);
                 }
             });
         }

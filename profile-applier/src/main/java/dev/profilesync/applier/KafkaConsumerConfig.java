@@ -24,7 +24,7 @@ class KafkaConsumerConfig {
 
     @Bean
     KafkaAdmin.NewTopics applierTopics(ApplierProperties properties) {
-        return properties.topics().declare(Topics.USER_CHANGES_TOPIC);
+        return properties.topics().declare(Topics.USER_CHANGES_TOPIC, Topics.PROFILE_SNAPSHOTS_TOPIC);
     }
 
     @Bean

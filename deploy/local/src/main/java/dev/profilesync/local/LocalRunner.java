@@ -39,7 +39,7 @@ public final class LocalRunner {
                   SCIM 2.0               %s/scim/v2   header Authorization: Bearer <%s>
                   photo-sync             %s/api/v1/photos/{id}/{small|medium|large}
                                          (signed links in each profile's "photo" field, or a read token)
-                  sync-monitor           %s/actuator/prometheus   (profile_sync_lag_seconds)
+                  sync-monitor           %s/status   (live status page)
                   profile store          %s
                   directory simulator    %s
                   management ports       ingest %d, applier %d, photo %d, directory %d, monitor %d:
@@ -56,7 +56,7 @@ public final class LocalRunner {
                 s.dataDir().resolve(LocalTokens.READ_TOKEN), s.dataDir().resolve(LocalTokens.OPERATOR_TOKEN),
                 applier, s.dataDir().resolve(LocalSystem.SCIM_TOKEN_FILE),
                 s.simulatorUsers() == 0 ? "off" : "http://127.0.0.1:" + s.photoPort(),
-                "http://127.0.0.1:" + s.management().monitor(),
+                "http://127.0.0.1:" + s.monitorPort(),
                 s.effectiveDatasourceUrl(), s.simulatorUsers() == 0 ? "off"
                         : "http://127.0.0.1:" + s.simulatorPort() + "/v1.0 (" + s.simulatorUsers() + " users, "
                                 + s.simulatorChangesPerSecond() + " changes/s; admin API under /admin)",

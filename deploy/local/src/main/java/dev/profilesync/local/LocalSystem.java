@@ -157,7 +157,12 @@ public final class LocalSystem implements AutoCloseable {
     /** sync-monitor, reading every consumer group's lag each second. */
     public void startMonitor() {
         monitor = SyncMonitorApplication.application().run(common(Service.SYNC_MONITOR, settings.monitorPort(), settings.management().monitor(),
-                "--spring.autoconfigure.exclude=" + NO_DATABASE, "--profile-sync.monitor.lag.interval=1s"));
+                "--spring.autoconfigure.exclude=" + NO_DATABASE, "--profile-sync.monitor.lag.interval=1s",
+                "--profile-sync.monitor.status.refresh=2s",
+                "--profile-sync.monitor.status.applier-management-url=http://127.0.0.1:"
+                        + settings.management().applier(),
+                "--profile-sync.monitor.status.directory-sync-urls=" + (settings.simulatorUsers() == 0 ? ""
+                        : "http://127.0.0.1:" + settings.management().directory())));
     }
 
     /** The webhook's clientState, for tests and tools that start more directory-sync instances. */

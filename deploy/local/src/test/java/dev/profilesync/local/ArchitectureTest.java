@@ -69,11 +69,13 @@ class ArchitectureTest {
                 .layer("dead letters").definedBy("dev.profilesync.applier.deadletter..")
                 .layer("table").definedBy("dev.profilesync.applier.store..")
                 .layer("scim").definedBy("dev.profilesync.applier.scim..")
-                .whereLayer("write").mayNotBeAccessedByAnyLayer()
-                .whereLayer("read").mayOnlyBeAccessedByLayers("scim")
+                .layer("snapshots").definedBy("dev.profilesync.applier.snapshot..")
+                .whereLayer("write").mayOnlyBeAccessedByLayers("snapshots")
+                .whereLayer("read").mayOnlyBeAccessedByLayers("scim", "snapshots")
                 .whereLayer("scim").mayNotBeAccessedByAnyLayer()
+                .whereLayer("snapshots").mayNotBeAccessedByAnyLayer()
                 .whereLayer("dead letters").mayNotBeAccessedByAnyLayer()
-                .whereLayer("table").mayOnlyBeAccessedByLayers("write", "read")
+                .whereLayer("table").mayOnlyBeAccessedByLayers("write", "read", "snapshots")
                 .check(classes);
     }
 

@@ -66,9 +66,7 @@ class ProfileController {
     }
 
     private Map<String, Object> representation(StoredProfile profile) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("id", profile.userId());
-        profile.fields().forEach((field, value) -> body.put(field.jsonName(), value));
+        Map<String, Object> body = ProfileJson.of(profile);
         Object photoUrl = profile.fields().get(ProfileField.PHOTO_URL);
         if (links != null && photoUrl instanceof String base && !base.isEmpty()) {
             Instant expiry = links.expiry();
@@ -79,12 +77,6 @@ class ProfileController {
             photo.put("expiresAt", expiry);
             body.put("photo", photo);
         }
-        Map<String, Object> sync = new LinkedHashMap<>();
-        sync.put("lastObservedAt", profile.lastObservedAt());
-        sync.put("lastAppliedAt", profile.lastAppliedAt());
-        sync.put("lastSource", profile.lastSource());
-        sync.put("lastEventId", profile.lastEventId());
-        body.put("sync", sync);
         return body;
     }
 

@@ -36,6 +36,19 @@ public class ProfileQueries {
         this.jdbc = new JdbcTemplate(dataSource);
     }
 
+    /** The stored rows of these users (present or deleted); users the store never saw are left out. */
+    public List<StoredProfile> findAll(java.util.Collection<String> userIds) {
+        List<StoredProfile> found = new ArrayList<>(userIds.size());
+        List<String> ids = List.copyOf(userIds);
+        for (int from = 0; from < ids.size(); from += 500) {
+            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
+            String marks = String.join(",", java.util.Collections.nCopies(chunk.size(), "?"));
+            found.addAll(jdbc.query("SELECT * FROM profile WHERE user_id IN (" + marks + ")", (rs, n) -> read(rs),
+                    chunk.toArray()));
+        }
+        return found;
+    }
+
     public Optional<StoredProfile> find(String userId) {
         return jdbc.query("SELECT * FROM profile WHERE user_id = ?", (rs, n) -> read(rs), userId).stream().findFirst();
     }
@@ -116,9 +129,17 @@ public class ProfileQueries {
                 });
             }
         }
+        Map<String, StoredProfile.Version> versions = new java.util.LinkedHashMap<>();
+        for (String register : ProfileTable.REGISTERS) {
+            long micros = rs.getLong(register + "_ts");
+            if (!rs.wasNull()) {
+                versions.put(register.equals("present") ? "present" : ProfileTable.jsonName(register),
+                        new StoredProfile.Version(ProfileTable.instantOfMicros(micros), rs.getString(register + "_eid")));
+            }
+        }
         return new StoredProfile(rs.getString("user_id"), rs.getBoolean("present"), fields,
                 ProfileTable.instantOfMicros(rs.getLong("last_observed_ts")),
                 rs.getString("last_event_id"), rs.getString("last_source"),
-                rs.getTimestamp("last_applied_at").toInstant(), rs.getLong("last_delay_ms"));
+                rs.getTimestamp("last_applied_at").toInstant(), rs.getLong("last_delay_ms"), versions);
     }
 }

@@ -27,6 +27,21 @@ public final class ProfileTable {
         return field.jsonName().replaceAll("([A-Z])", "_$1").toLowerCase(Locale.ROOT);
     }
 
+    /** The JSON name of a field's value column (the inverse of {@link #column}). */
+    public static String jsonName(String column) {
+        StringBuilder name = new StringBuilder();
+        boolean upper = false;
+        for (char c : column.toCharArray()) {
+            if (c == '_') {
+                upper = true;
+            } else {
+                name.append(upper ? Character.toUpperCase(c) : c);
+                upper = false;
+            }
+        }
+        return name.toString();
+    }
+
     /** A version time column's value, epoch microseconds, as an instant. */
     public static Instant instantOfMicros(long micros) {
         return Instant.EPOCH.plus(micros, ChronoUnit.MICROS);

@@ -2,6 +2,7 @@ package dev.profilesync.applier.write;
 
 import java.util.List;
 
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
@@ -17,14 +18,19 @@ import dev.profilesync.events.Topics;
 class UserChangesListener {
 
     private final PollApplier applier;
+    private final List<AfterCommit> afterCommit;
 
-    UserChangesListener(PollApplier applier) {
+    UserChangesListener(PollApplier applier, List<AfterCommit> afterCommit) {
         this.applier = applier;
+        this.afterCommit = afterCommit;
     }
 
     @KafkaListener(id = ConsumerGroups.PROFILE_APPLIER, groupId = ConsumerGroups.PROFILE_APPLIER,
             topics = Topics.USER_CHANGES, batch = "true", concurrency = "${profile-sync.applier.consumers}")
-    void on(List<ConsumerRecord<String, byte[]>> records) {
+    void on(List<ConsumerRecord<String, byte[]>> records, Consumer<?, ?> consumer) {
         applier.apply(records);
+        for (AfterCommit next : afterCommit) {
+            next.committed(records, consumer);
+        }
     }
 }

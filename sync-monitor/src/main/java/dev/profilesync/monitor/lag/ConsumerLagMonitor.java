@@ -34,7 +34,9 @@ import io.micrometer.core.instrument.Tags;
  * reads, so any number of monitors may run.
  */
 @Component
-class ConsumerLagMonitor implements SmartLifecycle {
+class ConsumerLagMonitor implements SmartLifecycle, LagReadings {
+
+    private static final long HISTORY_MILLIS = 15 * 60 * 1000L;
 
     private static final Logger log = LoggerFactory.getLogger(ConsumerLagMonitor.class);
 
@@ -49,6 +51,7 @@ class ConsumerLagMonitor implements SmartLifecycle {
     private Admin admin;
     private KafkaConsumer<byte[], byte[]> fetcher;
     private LagReader reader;
+    private final java.util.Deque<Point> history = new java.util.ArrayDeque<>();
 
     ConsumerLagMonitor(SyncMonitorProperties properties, KafkaProperties kafka, MeterRegistry registry) {
         this.settings = properties.lag();
@@ -80,6 +83,47 @@ class ConsumerLagMonitor implements SmartLifecycle {
             }
         }
         publish();
+        remember();
+    }
+
+    private void remember() {
+        long now = clock.millis();
+        java.util.Map<String, List<Partition>> byGroup = new java.util.TreeMap<>();
+        for (Partition partition : current()) {
+            byGroup.computeIfAbsent(partition.group(), g -> new ArrayList<>()).add(partition);
+        }
+        synchronized (history) {
+            byGroup.forEach((group, partitions) -> {
+                double[] seconds = partitions.stream().mapToDouble(Partition::seconds).sorted().toArray();
+                history.addLast(new Point(now, group, percentile(seconds, 0.5), percentile(seconds, 0.99),
+                        seconds[seconds.length - 1], partitions.stream().mapToLong(Partition::records).sum()));
+            });
+            while (!history.isEmpty() && history.peekFirst().epochMillis() < now - HISTORY_MILLIS) {
+                history.removeFirst();
+            }
+        }
+    }
+
+    private static double percentile(double[] sorted, double p) {
+        return sorted[Math.max(0, (int) Math.ceil(sorted.length * p) - 1)];
+    }
+
+    @Override
+    public List<Partition> current() {
+        long now = clock.millis();
+        List<Partition> partitions = new ArrayList<>();
+        lags.forEach((key, lag) -> partitions.add(new Partition(key.get(0), key.get(1),
+                Integer.parseInt(key.get(2)), lag.seconds(now), lag.records())));
+        partitions.sort(java.util.Comparator.comparing(Partition::group).thenComparing(Partition::topic)
+                .thenComparingInt(Partition::partition));
+        return partitions;
+    }
+
+    @Override
+    public List<Point> history() {
+        synchronized (history) {
+            return List.copyOf(history);
+        }
     }
 
     private void publish() {
