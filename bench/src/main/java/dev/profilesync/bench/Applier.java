@@ -21,6 +21,13 @@ final class Applier {
     /** Changes per second. */
     static double run(String bootstrapServers, String jdbcUrl, int partitions, int consumers, long expected)
             throws InterruptedException {
+        return run(bootstrapServers, jdbcUrl, partitions, consumers, expected,
+                System.getProperty("bench.applier.args", ""));
+    }
+
+    /** Changes per second, with extra {@code --name=value} settings (space separated). */
+    static double run(String bootstrapServers, String jdbcUrl, int partitions, int consumers, long expected,
+            String extra) throws InterruptedException {
         java.nio.file.Path keys;
         try {
             keys = dev.profilesync.local.LocalTokens.in(java.nio.file.Files.createTempDirectory("bench-jwt"))
@@ -28,14 +35,14 @@ final class Applier {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        try (ConfigurableApplicationContext context = ProfileApplierApplication.application().run(
+        try (ConfigurableApplicationContext context = ProfileApplierApplication.application().run(withExtra(extra,
                 "--server.port=0", "--management.server.port=0", "--spring.kafka.bootstrap-servers=" + bootstrapServers,
                 "--spring.security.oauth2.resourceserver.jwt.public-key-location=file:" + keys,
                 "--spring.datasource.url=" + jdbcUrl,
                 "--spring.datasource.hikari.maximum-pool-size=" + (consumers + 1),
                 "--profile-sync.applier.consumers=" + consumers,
                 "--profile-sync.applier.topics.partitions=" + partitions,
-                "--spring.kafka.listener.auto-startup=false")) {
+                "--spring.kafka.listener.auto-startup=false"))) {
             MeterRegistry registry = context.getBean(MeterRegistry.class);
             MessageListenerContainer container = context.getBean(KafkaListenerEndpointRegistry.class)
                     .getListenerContainer(ConsumerGroups.PROFILE_APPLIER);
@@ -48,6 +55,13 @@ final class Applier {
             return Throughput.measure(() -> (long) registry.find("profile_sync_applier_changes_applied").counters()
                     .stream().mapToDouble(c -> c.count()).sum(), expected);
         }
+    }
+
+    /** The arguments, then the extra ones (later arguments win). */
+    private static String[] withExtra(String extra, String... args) {
+        java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of(args));
+        java.util.Arrays.stream(extra.trim().split("\\s+")).filter(arg -> !arg.isEmpty()).forEach(all::add);
+        return all.toArray(String[]::new);
     }
 
     /** Waits until each consumer has partitions, all partitions are assigned, and that has held for a second. */

@@ -57,6 +57,7 @@ class SnapshotPublisher implements AfterCommit, DisposableBean {
     private final KafkaTemplate<String, byte[]> template;
     private final Counter published;
     private final Counter tombstones;
+    private final io.micrometer.core.instrument.Timer seconds;
     private final long haltAtPoll;
     private final AtomicLong polls = new AtomicLong();
 
@@ -75,6 +76,9 @@ class SnapshotPublisher implements AfterCommit, DisposableBean {
                 .description("Profile snapshots published to profile.snapshots").register(registry);
         this.tombstones = Counter.builder("profile_sync_snapshot_tombstones_total")
                 .description("Tombstones published to profile.snapshots for deleted users").register(registry);
+        this.seconds = io.micrometer.core.instrument.Timer.builder("profile_sync_snapshot_seconds")
+                .description("Time to read a poll's users and publish their snapshots with the poll's offsets")
+                .publishPercentileHistogram().register(registry);
         String failpoint = System.getProperty("profile-sync.failpoint", "");
         this.haltAtPoll = failpoint.startsWith(FAILPOINT) ? Long.parseLong(failpoint.substring(FAILPOINT.length()))
                 : -1;
@@ -97,7 +101,9 @@ class SnapshotPublisher implements AfterCommit, DisposableBean {
                     new OffsetAndMetadata(record.offset() + 1),
                     (a, b) -> a.offset() >= b.offset() ? a : b);
         }
+        long started = System.nanoTime();
         List<StoredProfile> profiles = queries.findAll(users);
+        long read = System.nanoTime();
         template.executeInTransaction(operations -> {
             for (StoredProfile profile : profiles) {
                 if (profile.present()) {
@@ -118,6 +124,12 @@ class SnapshotPublisher implements AfterCommit, DisposableBean {
             operations.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
             return null;
         });
+        long done = System.nanoTime();
+        if (log.isDebugEnabled()) {
+            log.debug("Snapshots of {} users: read {} ms, transaction {} ms", profiles.size(),
+                    (read - started) / 1_000_000, (done - read) / 1_000_000);
+        }
+        seconds.record(done - started, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     @Override
