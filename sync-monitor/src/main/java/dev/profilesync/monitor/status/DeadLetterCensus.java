@@ -66,6 +66,8 @@ final class DeadLetterCensus implements AutoCloseable {
         if (partitions.isEmpty()) {
             return new Waiting(topic, 0, Map.of(), 0, replayable);
         }
+        // assigned before asking for offsets: answers for partitions not assigned are logged as warnings
+        consumer.assign(partitions);
         Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(5));
         Map<TopicPartition, Long> from = new HashMap<>(consumer.beginningOffsets(partitions, Duration.ofSeconds(5)));
         if (replayable) {
@@ -83,7 +85,6 @@ final class DeadLetterCensus implements AutoCloseable {
         long scanned = 0;
         if (waiting > 0) {
             long budget = MAX_SCANNED / partitions.size();
-            consumer.assign(partitions);
             for (TopicPartition partition : partitions) {
                 consumer.seek(partition, Math.max(from.get(partition), end.get(partition) - budget));
             }
@@ -99,7 +100,6 @@ final class DeadLetterCensus implements AutoCloseable {
                     }
                 }
             }
-            consumer.unsubscribe();
         }
         return new Waiting(topic, waiting, reasons, scanned, replayable);
     }
