@@ -36,16 +36,7 @@ public class ProfileQueries {
 
     public ProfileQueries(DataSource dataSource) {
         this.jdbc = new JdbcTemplate(dataSource);
-        this.postgres = isPostgres(dataSource);
-    }
-
-    private static boolean isPostgres(DataSource dataSource) {
-        try (java.sql.Connection connection = dataSource.getConnection()) {
-            return connection.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT)
-                    .contains("postgres");
-        } catch (SQLException e) {
-            return false;
-        }
+        this.postgres = ProfileTable.isPostgres(dataSource);
     }
 
     /** The stored rows of these users (present or deleted); users the store never saw are left out. */

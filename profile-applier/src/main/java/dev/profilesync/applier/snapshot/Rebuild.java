@@ -27,6 +27,7 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.profilesync.applier.store.ProfileTable;
 import dev.profilesync.applier.write.PendingProfile;
 import dev.profilesync.applier.write.ProfileWriter;
 import dev.profilesync.applier.write.SnapshotRestore;
@@ -107,7 +108,8 @@ public final class Rebuild {
     /** Rebuilds {@code target} from the snapshot topic; {@code progress} gets the progress bar. */
     public static Result run(Properties kafka, DataSource target, DataSource compareWith, PrintStream progress)
             throws SQLException {
-        Flyway.configure().dataSource(target).locations("classpath:db/migration/profile-applier/" + vendor(target))
+        Flyway.configure().dataSource(target).locations("classpath:db/migration/profile-applier/"
+                + (ProfileTable.isPostgres(target) ? "postgresql" : "h2"))
                 .load().migrate();
         Long existing = new JdbcTemplate(target).queryForObject("SELECT COUNT(*) FROM profile", Long.class);
         if (existing != null && existing > 0) {
@@ -187,13 +189,6 @@ public final class Rebuild {
     public static StoreChecksum checksum(DataSource store) throws SQLException {
         try (Connection connection = store.getConnection()) {
             return StoreChecksum.of(connection);
-        }
-    }
-
-    private static String vendor(DataSource dataSource) throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
-            return connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres")
-                    ? "postgresql" : "h2";
         }
     }
 

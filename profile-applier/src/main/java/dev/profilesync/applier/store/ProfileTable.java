@@ -27,6 +27,20 @@ public final class ProfileTable {
         return field.jsonName().replaceAll("([A-Z])", "_$1").toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * Whether the store is PostgreSQL (else H2): the write path picks its SQL by it, the read side its queries, the
+     * rebuild its migrations.
+     */
+    public static boolean isPostgres(javax.sql.DataSource dataSource) {
+        try {
+            String product = org.springframework.jdbc.support.JdbcUtils.extractDatabaseMetaData(dataSource,
+                    java.sql.DatabaseMetaData::getDatabaseProductName);
+            return product.toLowerCase(Locale.ROOT).contains("postgres");
+        } catch (org.springframework.jdbc.support.MetaDataAccessException e) {
+            throw new IllegalStateException("cannot tell which database the profile store is", e);
+        }
+    }
+
     /** The JSON name of a field's value column (the inverse of {@link #column}). */
     public static String jsonName(String column) {
         StringBuilder name = new StringBuilder();

@@ -1,6 +1,5 @@
 package dev.profilesync.applier.write;
 
-import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -13,10 +12,10 @@ import java.util.List;
 import javax.sql.DataSource;
 
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.support.JdbcUtils;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.profilesync.applier.store.ProfileTable;
 import dev.profilesync.events.ProfileField;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -177,12 +176,7 @@ public class ProfileWriter {
     }
 
     private static ProfileSql.Dialect dialectOf(DataSource dataSource) {
-        try {
-            String product = JdbcUtils.extractDatabaseMetaData(dataSource, DatabaseMetaData::getDatabaseProductName);
-            return product.toLowerCase().contains("postgres") ? ProfileSql.Dialect.POSTGRESQL : ProfileSql.Dialect.H2;
-        } catch (org.springframework.jdbc.support.MetaDataAccessException e) {
-            throw new IllegalStateException("cannot tell which database the profile store is", e);
-        }
+        return ProfileTable.isPostgres(dataSource) ? ProfileSql.Dialect.POSTGRESQL : ProfileSql.Dialect.H2;
     }
 
 }
