@@ -19,6 +19,12 @@ public final class ProfileSnapshots {
     public static final String TYPE = "dev.profilesync.profile.snapshot.v1";
     public static final String SOURCE = "profile-applier";
 
+    // header values every record shares, encoded once (header values are never modified once added)
+    private static final byte[] SPEC_VERSION = bytes(CloudEventHeaders.SPEC_VERSION_1_0);
+    private static final byte[] SOURCE_BYTES = bytes(SOURCE);
+    private static final byte[] TYPE_BYTES = bytes(TYPE);
+    private static final byte[] JSON_BYTES = bytes(UserEventCodec.JSON);
+
     private ProfileSnapshots() {
     }
 
@@ -26,7 +32,7 @@ public final class ProfileSnapshots {
     public static ProducerRecord<String, byte[]> snapshot(String userId, byte[] json, String eventId,
             Instant observedAt) {
         Headers headers = headers(userId, eventId, observedAt);
-        headers.add(CloudEventHeaders.CONTENT_TYPE, UserEventCodec.JSON.getBytes(StandardCharsets.UTF_8));
+        headers.add(CloudEventHeaders.CONTENT_TYPE, JSON_BYTES);
         return new ProducerRecord<>(Topics.PROFILE_SNAPSHOTS, null, userId, json, headers);
     }
 
@@ -38,12 +44,16 @@ public final class ProfileSnapshots {
 
     private static Headers headers(String userId, String eventId, Instant observedAt) {
         Headers headers = new RecordHeaders();
-        headers.add(CloudEventHeaders.SPEC_VERSION, CloudEventHeaders.SPEC_VERSION_1_0.getBytes(StandardCharsets.UTF_8));
-        headers.add(CloudEventHeaders.ID, ("snapshot-" + userId + "-" + eventId).getBytes(StandardCharsets.UTF_8));
-        headers.add(CloudEventHeaders.SOURCE, SOURCE.getBytes(StandardCharsets.UTF_8));
-        headers.add(CloudEventHeaders.TYPE, TYPE.getBytes(StandardCharsets.UTF_8));
-        headers.add(CloudEventHeaders.SUBJECT, userId.getBytes(StandardCharsets.UTF_8));
-        headers.add(CloudEventHeaders.TIME, observedAt.toString().getBytes(StandardCharsets.UTF_8));
+        headers.add(CloudEventHeaders.SPEC_VERSION, SPEC_VERSION);
+        headers.add(CloudEventHeaders.ID, bytes("snapshot-" + userId + "-" + eventId));
+        headers.add(CloudEventHeaders.SOURCE, SOURCE_BYTES);
+        headers.add(CloudEventHeaders.TYPE, TYPE_BYTES);
+        headers.add(CloudEventHeaders.SUBJECT, bytes(userId));
+        headers.add(CloudEventHeaders.TIME, bytes(Rfc3339.format(observedAt)));
         return headers;
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 }

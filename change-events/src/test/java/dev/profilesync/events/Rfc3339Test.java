@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -32,5 +33,24 @@ class Rfc3339Test {
     void rejectsWhatTheGeneralParserRejects(String text) {
         assertThatThrownBy(() -> OffsetDateTime.parse(text)).isInstanceOf(DateTimeParseException.class);
         assertThatThrownBy(() -> Rfc3339.parse(text)).isInstanceOf(DateTimeParseException.class);
+    }
+
+    @org.junit.jupiter.api.Test
+    void formatsExactlyAsInstantDoes() {
+        java.util.Random random = new java.util.Random(42);
+        List<Instant> instants = new java.util.ArrayList<>(List.of(Instant.EPOCH, Instant.parse("2026-11-25T08:00:00Z"),
+                Instant.parse("2026-11-25T08:00:00.100Z"), Instant.parse("2026-11-25T08:00:00.000100Z"),
+                Instant.parse("2026-11-25T08:00:00.000000001Z"), Instant.parse("1969-12-31T23:59:59.999999Z"),
+                Instant.parse("0000-01-01T00:00:00Z"), Instant.parse("9999-12-31T23:59:59.999999999Z"),
+                Instant.parse("+10000-01-01T00:00:00Z"), Instant.parse("-0001-12-31T00:00:00Z"), Instant.MIN,
+                Instant.MAX));
+        for (int n = 0; n < 100_000; n++) {
+            long micros = random.nextLong(-62_000_000_000_000_000L, 253_000_000_000_000_000L);
+            instants.add(Instant.EPOCH.plus(micros, java.time.temporal.ChronoUnit.MICROS)
+                    .plusNanos(n % 3 == 0 ? random.nextInt(1000) : 0));
+        }
+        for (Instant instant : instants) {
+            assertThat(Rfc3339.format(instant)).as("%s", instant).isEqualTo(instant.toString());
+        }
     }
 }

@@ -17,6 +17,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import dev.profilesync.applier.ApplierProperties;
 import dev.profilesync.applier.ApplierProperties.PhotoLinkSettings;
+import dev.profilesync.applier.store.StoredProfile;
 import dev.profilesync.events.Identifiers;
 import dev.profilesync.events.ProfileField;
 import dev.profilesync.support.security.PhotoLinks;

@@ -3,6 +3,8 @@ package dev.profilesync.applier.read;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.profilesync.applier.store.StoredProfile;
+
 /**
  * A profile as the read API shows it: the id, every stored field by its JSON name, and {@code sync} (when the newest
  * change was observed and applied, its source and event id). The snapshot stream carries the same shape.

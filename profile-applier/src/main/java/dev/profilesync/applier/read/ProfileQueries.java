@@ -1,11 +1,7 @@
 package dev.profilesync.applier.read;
 
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import javax.sql.DataSource;
@@ -13,10 +9,10 @@ import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
+import dev.profilesync.applier.store.ProfileRows;
 import dev.profilesync.applier.store.ProfileTable;
+import dev.profilesync.applier.store.StoredProfile;
 import dev.profilesync.events.ProfileField;
-import tools.jackson.core.type.TypeReference;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The read side's queries on the {@code profile} table: one profile by id, search with stable pages, and lookups by
@@ -24,11 +20,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Repository
 public class ProfileQueries {
-
-    private static final ProfileField[] FIELDS = ProfileField.values();
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final TypeReference<List<String>> STRING_LIST = new TypeReference<>() {
-    };
 
     private final JdbcTemplate jdbc;
 
@@ -50,19 +41,19 @@ public class ProfileQueries {
                         "SELECT * FROM profile WHERE user_id = ANY (?)");
                 query.setArray(1, connection.createArrayOf("text", ids.toArray()));
                 return query;
-            }, (rs, n) -> read(rs));
+            }, new ProfileRows());
         }
         for (int from = 0; from < ids.size(); from += 500) {
             List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
             String marks = String.join(",", java.util.Collections.nCopies(chunk.size(), "?"));
-            found.addAll(jdbc.query("SELECT * FROM profile WHERE user_id IN (" + marks + ")", (rs, n) -> read(rs),
+            found.addAll(jdbc.query("SELECT * FROM profile WHERE user_id IN (" + marks + ")", new ProfileRows(),
                     chunk.toArray()));
         }
         return found;
     }
 
     public Optional<StoredProfile> find(String userId) {
-        return jdbc.query("SELECT * FROM profile WHERE user_id = ?", (rs, n) -> read(rs), userId).stream().findFirst();
+        return jdbc.query("SELECT * FROM profile WHERE user_id = ?", new ProfileRows(), userId).stream().findFirst();
     }
 
     /**
@@ -86,7 +77,7 @@ public class ProfileQueries {
         sql.append(" ORDER BY display_name, user_id LIMIT ? OFFSET ?");
         args.add(limit);
         args.add(offset);
-        return jdbc.query(sql.toString(), (rs, n) -> read(rs), args.toArray());
+        return jdbc.query(sql.toString(), new ProfileRows(), args.toArray());
     }
 
     /** A lookup by equality, as provisioning clients make them: a field (the user id when null) equal to a value. */
@@ -100,7 +91,7 @@ public class ProfileQueries {
                 + " ORDER BY user_id LIMIT ? OFFSET ?";
         args.add(limit);
         args.add(offset);
-        return jdbc.query(sql, (rs, n) -> read(rs), args.toArray());
+        return jdbc.query(sql, new ProfileRows(), args.toArray());
     }
 
     /** How many present profiles match every condition. */
@@ -127,31 +118,5 @@ public class ProfileQueries {
             }
         }
         return sql.toString();
-    }
-
-    private static StoredProfile read(ResultSet rs) throws SQLException {
-        Map<ProfileField, Object> fields = new EnumMap<>(ProfileField.class);
-        for (ProfileField field : FIELDS) {
-            String text = rs.getString(ProfileTable.column(field));
-            if (text != null) {
-                fields.put(field, switch (field.kind()) {
-                    case STRING -> text;
-                    case BOOLEAN -> Boolean.valueOf(text);
-                    case STRING_LIST -> JSON.readValue(text, STRING_LIST);
-                });
-            }
-        }
-        Map<String, StoredProfile.Version> versions = new java.util.LinkedHashMap<>();
-        for (String register : ProfileTable.REGISTERS) {
-            long micros = rs.getLong(register + "_ts");
-            if (!rs.wasNull()) {
-                versions.put(register.equals("present") ? "present" : ProfileTable.jsonName(register),
-                        new StoredProfile.Version(ProfileTable.instantOfMicros(micros), rs.getString(register + "_eid")));
-            }
-        }
-        return new StoredProfile(rs.getString("user_id"), rs.getBoolean("present"), fields,
-                ProfileTable.instantOfMicros(rs.getLong("last_observed_ts")),
-                rs.getString("last_event_id"), rs.getString("last_source"),
-                rs.getTimestamp("last_applied_at").toInstant(), rs.getLong("last_delay_ms"), versions);
     }
 }

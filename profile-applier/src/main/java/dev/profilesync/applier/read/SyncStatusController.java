@@ -11,6 +11,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.profilesync.applier.store.StoredProfile;
 import dev.profilesync.events.Identifiers;
 
 /**

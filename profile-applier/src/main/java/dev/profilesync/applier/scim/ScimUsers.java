@@ -25,7 +25,7 @@ import org.springframework.stereotype.Component;
 
 import dev.profilesync.applier.ApplierProperties;
 import dev.profilesync.applier.read.ProfileQueries;
-import dev.profilesync.applier.read.StoredProfile;
+import dev.profilesync.applier.store.StoredProfile;
 import dev.profilesync.events.ChangedFields;
 import dev.profilesync.events.FieldOwner;
 import dev.profilesync.events.Identifiers;

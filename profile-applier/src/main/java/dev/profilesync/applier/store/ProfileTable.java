@@ -16,6 +16,8 @@ import dev.profilesync.events.ProfileField;
  */
 public final class ProfileTable {
 
+    private static final java.util.Map<ProfileField, String> COLUMNS = columns();
+
     /** Register columns: each has its version columns {@code <name>_ts} and {@code <name>_eid} beside it. */
     public static final List<String> REGISTERS = registers();
 
@@ -24,7 +26,7 @@ public final class ProfileTable {
 
     /** The value column of a contract field: its JSON name in snake case. */
     public static String column(ProfileField field) {
-        return field.jsonName().replaceAll("([A-Z])", "_$1").toLowerCase(Locale.ROOT);
+        return COLUMNS.get(field);
     }
 
     /**
@@ -64,6 +66,14 @@ public final class ProfileTable {
     /** An instant as a version time column stores it. */
     public static long microsOf(Instant instant) {
         return ChronoUnit.MICROS.between(Instant.EPOCH, instant);
+    }
+
+    private static java.util.Map<ProfileField, String> columns() {
+        java.util.Map<ProfileField, String> columns = new java.util.EnumMap<>(ProfileField.class);
+        for (ProfileField field : ProfileField.values()) {
+            columns.put(field, field.jsonName().replaceAll("([A-Z])", "_$1").toLowerCase(Locale.ROOT));
+        }
+        return java.util.Collections.unmodifiableMap(columns);
     }
 
     private static List<String> registers() {

@@ -4,7 +4,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -12,6 +15,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.BiConsumer;
 
+import dev.profilesync.applier.store.StoredProfile;
 import dev.profilesync.events.UserEvent;
 
 /**
@@ -33,13 +37,28 @@ final class PipelinedWrite implements AutoCloseable {
     private final BatchMerger merger;
     private final BiConsumer<List<UserEvent>, Integer> committed;
     private final Future<Integer> writer;
+    /** The rows as the statements left them, by user, the last part's winning; null when not asked for. */
+    private final Map<String, StoredProfile> written;
     private boolean finished;
 
-    PipelinedWrite(ExecutorService writers, ProfileWriter store, BatchMerger merger, Clock clock,
+    /**
+     * @param returning whether to collect the rows as written ({@link #written()}); the store must
+     *        {@linkplain ProfileWriter#returnsRows() return rows}
+     */
+    PipelinedWrite(ExecutorService writers, ProfileWriter store, BatchMerger merger, Clock clock, boolean returning,
             BiConsumer<List<UserEvent>, Integer> committed) {
         this.merger = merger;
         this.committed = committed;
+        this.written = returning ? new HashMap<>() : null;
         this.writer = writers.submit(() -> store.inTransaction(() -> writeParts(store, clock)));
+    }
+
+    /**
+     * After {@link #commit()}: every user written, as its row stood when the transaction committed (this poll's
+     * parts all ran in it, and the row was locked from the first write on); empty when rows were not collected.
+     */
+    Optional<Collection<StoredProfile>> written() {
+        return written == null ? Optional.empty() : Optional.of(written.values());
     }
 
     /** Merges {@code part} and hands it to the writer; returns at once. */
@@ -97,7 +116,7 @@ final class PipelinedWrite implements AutoCloseable {
             if (part == ABORT) {
                 throw new AbortedException();
             }
-            store.upsert(part, clock.instant());
+            store.upsert(part, clock.instant(), written == null ? null : row -> written.put(row.userId(), row));
             rows += part.size();
         }
     }

@@ -15,14 +15,16 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.profilesync.applier.store.ProfileRows;
 import dev.profilesync.applier.store.ProfileTable;
+import dev.profilesync.applier.store.StoredProfile;
 import dev.profilesync.events.ProfileField;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Writes to the {@code profile} table: convergent upserts (a register is replaced only by a higher version), one
  * statement per part of a poll on PostgreSQL, a {@code MERGE} batch on H2, inside the poll's one transaction. It never
- * reads profiles; the read side has its own queries.
+ * queries profiles (the read side has its own queries); on PostgreSQL it can hand back the rows its statements left.
  */
 @Repository
 public class ProfileWriter {
@@ -63,10 +65,39 @@ public class ProfileWriter {
 
     /** Writes the rows (one per user) in the current transaction. */
     void upsert(List<PendingProfile> rows, Instant appliedAt) {
+        upsert(rows, appliedAt, null);
+    }
+
+    /** Whether {@link #upsert(List, Instant, java.util.function.Consumer)} can hand back the rows as written. */
+    boolean returnsRows() {
+        return dialect == ProfileSql.Dialect.POSTGRESQL;
+    }
+
+    /**
+     * Writes the rows (one per user) in the current transaction. When {@code written} is given (PostgreSQL only, see
+     * {@link #returnsRows()}), each row as the statement left it ({@code RETURNING *}: the stored row after the
+     * convergent update, whether or not the update changed it) is handed to it, so nobody has to read it back.
+     */
+    void upsert(List<PendingProfile> rows, Instant appliedAt, java.util.function.Consumer<StoredProfile> written) {
         if (rows.isEmpty()) {
             return;
         }
-        if (dialect == ProfileSql.Dialect.POSTGRESQL && rows.size() == 1) {
+        if (written != null && !returnsRows()) {
+            throw new IllegalStateException("only PostgreSQL hands back the rows it wrote");
+        }
+        if (dialect == ProfileSql.Dialect.POSTGRESQL && written != null) {
+            boolean single = rows.size() == 1;
+            ProfileRows mapper = new ProfileRows();
+            jdbc.query((single ? singleRowUpsert : upsert) + " RETURNING *", statement -> {
+                if (single) {
+                    bind(statement, rows.get(0), appliedAt);
+                } else {
+                    bindColumns(statement, rows, appliedAt);
+                }
+            }, rs -> {
+                written.accept(mapper.mapRow(rs, 0));
+            });
+        } else if (dialect == ProfileSql.Dialect.POSTGRESQL && rows.size() == 1) {
             jdbc.update(singleRowUpsert, statement -> bind(statement, rows.get(0), appliedAt));
         } else if (dialect == ProfileSql.Dialect.POSTGRESQL) {
             jdbc.update(upsert, statement -> bindColumns(statement, rows, appliedAt));

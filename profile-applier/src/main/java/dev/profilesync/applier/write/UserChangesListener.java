@@ -1,12 +1,15 @@
 package dev.profilesync.applier.write;
 
+import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
+import dev.profilesync.applier.store.StoredProfile;
 import dev.profilesync.events.ConsumerGroups;
 import dev.profilesync.events.Topics;
 
@@ -28,9 +31,9 @@ class UserChangesListener {
     @KafkaListener(id = ConsumerGroups.PROFILE_APPLIER, groupId = ConsumerGroups.PROFILE_APPLIER,
             topics = Topics.USER_CHANGES, batch = "true", concurrency = "${profile-sync.applier.consumers}")
     void on(List<ConsumerRecord<String, byte[]>> records, Consumer<?, ?> consumer) {
-        applier.apply(records);
+        Optional<Collection<StoredProfile>> written = applier.apply(records, !afterCommit.isEmpty());
         for (AfterCommit next : afterCommit) {
-            next.committed(records, consumer);
+            next.committed(records, written, consumer);
         }
     }
 }

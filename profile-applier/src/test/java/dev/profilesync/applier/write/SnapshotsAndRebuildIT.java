@@ -45,7 +45,7 @@ import com.networknt.schema.SpecificationVersion;
 import dev.profilesync.applier.ProfileApplierApplication;
 import dev.profilesync.applier.read.ProfileJson;
 import dev.profilesync.applier.read.ProfileQueries;
-import dev.profilesync.applier.read.StoredProfile;
+import dev.profilesync.applier.store.StoredProfile;
 import dev.profilesync.applier.snapshot.Rebuild;
 import dev.profilesync.events.ProfileField;
 import dev.profilesync.events.Topics;

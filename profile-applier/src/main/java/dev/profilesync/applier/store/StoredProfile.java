@@ -1,4 +1,4 @@
-package dev.profilesync.applier.read;
+package dev.profilesync.applier.store;
 
 import java.time.Instant;
 import java.util.Map;

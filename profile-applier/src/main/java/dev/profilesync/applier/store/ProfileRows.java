@@ -1,0 +1,92 @@
+package dev.profilesync.applier.store;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.jdbc.core.RowMapper;
+
+import dev.profilesync.events.ProfileField;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reads rows of the {@code profile} table ({@code SELECT *} or {@code RETURNING *}) as {@link StoredProfile}s. One
+ * instance per result set: it looks the columns up by name once, on the first row, and by position after that, since
+ * a poll's snapshots read thousands of rows of some eighty columns each.
+ */
+public final class ProfileRows implements RowMapper<StoredProfile> {
+
+    private static final ProfileField[] FIELDS = ProfileField.values();
+    private static final List<String> REGISTERS = ProfileTable.REGISTERS;
+    private static final String[] VERSION_NAMES = REGISTERS.stream()
+            .map(r -> r.equals("present") ? "present" : ProfileTable.jsonName(r)).toArray(String[]::new);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final TypeReference<List<String>> STRING_LIST = new TypeReference<>() {
+    };
+
+    private int[] fieldColumns;
+    private int[] tsColumns;
+    private int[] eidColumns;
+    private int userId;
+    private int present;
+    private int lastObserved;
+    private int lastEventId;
+    private int lastSource;
+    private int lastApplied;
+    private int lastDelay;
+
+    @Override
+    public StoredProfile mapRow(ResultSet rs, int rowNum) throws SQLException {
+        if (fieldColumns == null) {
+            locate(rs);
+        }
+        Map<ProfileField, Object> fields = new EnumMap<>(ProfileField.class);
+        for (int i = 0; i < FIELDS.length; i++) {
+            String text = rs.getString(fieldColumns[i]);
+            if (text != null) {
+                ProfileField field = FIELDS[i];
+                fields.put(field, switch (field.kind()) {
+                    case STRING -> text;
+                    case BOOLEAN -> Boolean.valueOf(text);
+                    case STRING_LIST -> JSON.readValue(text, STRING_LIST);
+                });
+            }
+        }
+        Map<String, StoredProfile.Version> versions = new LinkedHashMap<>();
+        for (int r = 0; r < tsColumns.length; r++) {
+            long micros = rs.getLong(tsColumns[r]);
+            if (!rs.wasNull()) {
+                versions.put(VERSION_NAMES[r], new StoredProfile.Version(ProfileTable.instantOfMicros(micros),
+                        rs.getString(eidColumns[r])));
+            }
+        }
+        return new StoredProfile(rs.getString(userId), rs.getBoolean(present), fields,
+                ProfileTable.instantOfMicros(rs.getLong(lastObserved)), rs.getString(lastEventId),
+                rs.getString(lastSource), rs.getTimestamp(lastApplied).toInstant(), rs.getLong(lastDelay), versions);
+    }
+
+    private void locate(ResultSet rs) throws SQLException {
+        int[] fieldIndexes = new int[FIELDS.length];
+        for (int i = 0; i < FIELDS.length; i++) {
+            fieldIndexes[i] = rs.findColumn(ProfileTable.column(FIELDS[i]));
+        }
+        tsColumns = new int[REGISTERS.size()];
+        eidColumns = new int[REGISTERS.size()];
+        for (int r = 0; r < REGISTERS.size(); r++) {
+            tsColumns[r] = rs.findColumn(REGISTERS.get(r) + "_ts");
+            eidColumns[r] = rs.findColumn(REGISTERS.get(r) + "_eid");
+        }
+        userId = rs.findColumn("user_id");
+        present = rs.findColumn("present");
+        lastObserved = rs.findColumn("last_observed_ts");
+        lastEventId = rs.findColumn("last_event_id");
+        lastSource = rs.findColumn("last_source");
+        lastApplied = rs.findColumn("last_applied_at");
+        lastDelay = rs.findColumn("last_delay_ms");
+        fieldColumns = fieldIndexes;
+    }
+}
