@@ -27,8 +27,9 @@ public final class ConsumerGroups {
     public static final String INTAKE_TRANSACTIONAL_ID_PREFIX = "change-ingest-";
 
     /**
-     * How profile-applier's snapshot producers' transactional ids begin (this plus a random id per instance); the
-     * snapshots of a poll and its offsets are committed in one transaction.
+     * How profile-applier's snapshot producers' transactional ids begin: this, then the input topic and partition
+     * (one transactional producer per input partition, the same id whichever instance owns the partition, so the new
+     * owner fences a dead one's open transaction at once). A poll's snapshots and offsets commit in one transaction.
      */
     public static final String SNAPSHOT_TRANSACTIONAL_ID_PREFIX = "profile-applier-snapshots-";
 

@@ -1,33 +1,34 @@
 package dev.profilesync.applier.snapshot;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
-import org.springframework.kafka.core.DefaultKafkaProducerFactory;
-import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
 import dev.profilesync.applier.read.ProfileQueries;
 import dev.profilesync.applier.store.StoredProfile;
-import dev.profilesync.applier.write.AfterCommit;
+import dev.profilesync.applier.write.PollPublisher;
 import dev.profilesync.events.ConsumerGroups;
 import dev.profilesync.events.Identifiers;
 import dev.profilesync.events.ProfileSnapshots;
@@ -35,26 +36,35 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * Publishes the snapshot of every user of a poll once the store has committed it, and the poll's offsets, in one
- * Kafka transaction. The rows come from the write itself on PostgreSQL ({@code RETURNING}); they are read back only
- * on H2 and after a poll whose refused records were isolated. Crash-safe: a crash after the store commit and before this transaction commits leaves the
- * offsets where they were, so the poll is delivered again, applied again (a no-op for the converged store) and its
- * users' snapshots published again, read from the store as it is then. Every user of the poll is published, not only
+ * Publishes the snapshot of every user a poll wrote, and the poll's offsets, in Kafka transactions that commit after
+ * the store's. The rows come from the write itself on PostgreSQL ({@code RETURNING}) and are sent while the store
+ * transaction is still open, so building and sending snapshots overlaps with the database's work; only the Kafka
+ * commit waits for the store's. They are read back only on H2 and after a poll whose refused records were isolated.
+ * <p>
+ * One transactional producer per input partition, with the same transactional id in every instance
+ * ({@link ConsumerGroups#SNAPSHOT_TRANSACTIONAL_ID_PREFIX}, topic, partition): a partition's snapshots and offsets
+ * commit together, and when an instance dies with a transaction open, the partition's next owner fences and aborts it
+ * as it starts its own, so {@code read_committed} readers are not held back until the dead one's times out.
+ * <p>
+ * Crash-safe: a crash after the store commit and before the Kafka commit leaves the offsets where they were and the
+ * sent snapshots invisible, so the poll is delivered again, applied again (a no-op for the converged store) and its
+ * users' snapshots published again, as the store holds them then. Every user the poll wrote is published, not only
  * those whose row changed, exactly so that the redelivered poll publishes what the first delivery could not.
  * <p>
  * Test hook: {@code -Dprofile-sync.failpoint=halt-before-snapshots:<n>} halts the JVM (as {@code kill -9} would) at
- * the n-th poll, after its store commit and before its snapshot transaction.
+ * the n-th poll, after its store commit and before its snapshot transaction commits.
  */
 @Component
 @ConditionalOnProperty(name = "profile-sync.applier.snapshots.enabled", havingValue = "true", matchIfMissing = true)
-class SnapshotPublisher implements AfterCommit, DisposableBean {
+class SnapshotPublisher implements PollPublisher, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(SnapshotPublisher.class);
     static final String FAILPOINT = "halt-before-snapshots:";
 
     private final ProfileQueries queries;
-    private final DefaultKafkaProducerFactory<String, byte[]> producers;
-    private final KafkaTemplate<String, byte[]> template;
+    private final Map<String, Object> producerSettings;
+    /** The transactional producer of each input partition this instance has written for. */
+    private final Map<TopicPartition, Producer<String, byte[]>> producers = new ConcurrentHashMap<>();
     private final Counter published;
     private final Counter tombstones;
     private final io.micrometer.core.instrument.Timer seconds;
@@ -71,16 +81,15 @@ class SnapshotPublisher implements AfterCommit, DisposableBean {
         // per record than the default 16 kB ones
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        this.producers = new DefaultKafkaProducerFactory<>(props, new org.apache.kafka.common.serialization
-                .StringSerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer());
-        producers.setTransactionIdPrefix(ConsumerGroups.SNAPSHOT_TRANSACTIONAL_ID_PREFIX + UUID.randomUUID() + "-");
-        this.template = new KafkaTemplate<>(producers);
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        this.producerSettings = Map.copyOf(props);
         this.published = Counter.builder("profile_sync_snapshots_published_total")
                 .description("Profile snapshots published to profile.snapshots").register(registry);
         this.tombstones = Counter.builder("profile_sync_snapshot_tombstones_total")
                 .description("Tombstones published to profile.snapshots for deleted users").register(registry);
         this.seconds = io.micrometer.core.instrument.Timer.builder("profile_sync_snapshot_seconds")
-                .description("Time to read a poll's users and publish their snapshots with the poll's offsets")
+                .description("Time from a poll's store commit until its snapshots and offsets are committed to Kafka")
                 .publishPercentileHistogram().register(registry);
         String failpoint = System.getProperty("profile-sync.failpoint", "");
         this.haltAtPoll = failpoint.startsWith(FAILPOINT) ? Long.parseLong(failpoint.substring(FAILPOINT.length()))
@@ -88,53 +97,173 @@ class SnapshotPublisher implements AfterCommit, DisposableBean {
     }
 
     @Override
-    public void committed(List<ConsumerRecord<String, byte[]>> records, Optional<Collection<StoredProfile>> written,
-            Consumer<?, ?> consumer) {
-        if (records.isEmpty()) {
-            return;
-        }
-        if (polls.incrementAndGet() == haltAtPoll) {
-            log.warn("Failpoint {}{}: halting after the store commit, before the snapshots", FAILPOINT, haltAtPoll);
-            Runtime.getRuntime().halt(86);
-        }
-        Set<String> users = new LinkedHashSet<>();
-        Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
-        for (ConsumerRecord<String, byte[]> record : records) {
-            if (written.isEmpty()) {
-                Identifiers.userId(record.key()).ifPresent(users::add);
+    public Publication begin(List<ConsumerRecord<String, byte[]>> records, Consumer<?, ?> consumer) {
+        return new PollSnapshots(records, consumer);
+    }
+
+    /** One poll's Kafka transactions, one per input partition, each begun when its first rows arrive. */
+    private final class PollSnapshots implements Publication {
+
+        private final List<ConsumerRecord<String, byte[]>> records;
+        private final Consumer<?, ?> consumer;
+        /** The input partition of each user of the poll (its last record's, should a key have moved). */
+        private final Map<String, TopicPartition> partitionOf = new HashMap<>();
+        private final Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
+        private final Map<TopicPartition, Producer<String, byte[]>> open = new LinkedHashMap<>();
+        private int sent;
+
+        PollSnapshots(List<ConsumerRecord<String, byte[]>> records, Consumer<?, ?> consumer) {
+            this.records = records;
+            this.consumer = consumer;
+            for (ConsumerRecord<String, byte[]> record : records) {
+                TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+                Identifiers.userId(record.key()).ifPresent(user -> partitionOf.put(user, partition));
+                offsets.merge(partition, new OffsetAndMetadata(record.offset() + 1),
+                        (a, b) -> a.offset() >= b.offset() ? a : b);
             }
-            offsets.merge(new TopicPartition(record.topic(), record.partition()),
-                    new OffsetAndMetadata(record.offset() + 1),
-                    (a, b) -> a.offset() >= b.offset() ? a : b);
         }
-        long started = System.nanoTime();
-        Collection<StoredProfile> profiles = written.isPresent() ? written.get() : queries.findAll(users);
-        long read = System.nanoTime();
-        template.executeInTransaction(operations -> {
-            for (StoredProfile profile : profiles) {
+
+        @Override
+        public void written(Collection<StoredProfile> rows) {
+            try {
+                send(rows);
+            } catch (RuntimeException e) {
+                abandoned();
+                throw e;
+            }
+        }
+
+        @Override
+        public void committed(boolean complete) {
+            if (records.isEmpty()) {
+                return;
+            }
+            if (polls.incrementAndGet() == haltAtPoll) {
+                log.warn("Failpoint {}{}: halting after the store commit, before the snapshots", FAILPOINT,
+                        haltAtPoll);
+                Runtime.getRuntime().halt(86);
+            }
+            long started = System.nanoTime();
+            try {
+                if (!complete) {
+                    abortOpen();
+                    sent = 0;
+                    send(queries.findAll(partitionOf.keySet()));
+                }
+                for (Map.Entry<TopicPartition, OffsetAndMetadata> offset : offsets.entrySet()) {
+                    begun(offset.getKey()).sendOffsetsToTransaction(Map.of(offset.getKey(), offset.getValue()),
+                            consumer.groupMetadata());
+                }
+                for (var each = open.entrySet().iterator(); each.hasNext();) {
+                    Map.Entry<TopicPartition, Producer<String, byte[]>> next = each.next();
+                    each.remove();
+                    commit(next.getKey(), next.getValue());
+                }
+            } catch (RuntimeException e) {
+                abandoned();
+                throw e;
+            }
+            seconds.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+            if (log.isDebugEnabled()) {
+                log.debug("Snapshots of {} users committed {} ms after the store", sent,
+                        (System.nanoTime() - started) / 1_000_000);
+            }
+        }
+
+        @Override
+        public void abandoned() {
+            abortOpen();
+        }
+
+        private void send(Collection<StoredProfile> rows) {
+            for (StoredProfile profile : rows) {
+                TopicPartition partition = partitionOf.get(profile.userId());
+                Producer<String, byte[]> producer = begun(partition != null ? partition
+                        : offsets.keySet().iterator().next());
                 if (profile.present()) {
-                    operations.send(ProfileSnapshots.snapshot(profile.userId(), SnapshotJson.of(profile),
+                    producer.send(ProfileSnapshots.snapshot(profile.userId(), SnapshotJson.of(profile),
                             profile.lastEventId(), profile.lastObservedAt()));
                     published.increment();
                 } else {
-                    operations.send(ProfileSnapshots.tombstone(profile.userId(), profile.lastEventId(),
+                    producer.send(ProfileSnapshots.tombstone(profile.userId(), profile.lastEventId(),
                             profile.lastObservedAt()));
                     tombstones.increment();
                 }
+                sent++;
             }
-            operations.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
-            return null;
-        });
-        long done = System.nanoTime();
-        if (log.isDebugEnabled()) {
-            log.debug("Snapshots of {} users: read {} ms, transaction {} ms", profiles.size(),
-                    (read - started) / 1_000_000, (done - read) / 1_000_000);
         }
-        seconds.record(done - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+
+        private Producer<String, byte[]> begun(TopicPartition partition) {
+            Producer<String, byte[]> producer = open.get(partition);
+            if (producer == null) {
+                producer = producerOf(partition);
+                try {
+                    producer.beginTransaction();
+                } catch (RuntimeException e) {
+                    discard(partition, producer);
+                    throw e;
+                }
+                open.put(partition, producer);
+            }
+            return producer;
+        }
+
+        private void commit(TopicPartition partition, Producer<String, byte[]> producer) {
+            try {
+                producer.commitTransaction();
+            } catch (RuntimeException e) {
+                discard(partition, producer);
+                throw e;
+            }
+        }
+
+        private void abortOpen() {
+            for (Map.Entry<TopicPartition, Producer<String, byte[]>> each : open.entrySet()) {
+                try {
+                    each.getValue().abortTransaction();
+                } catch (RuntimeException e) {
+                    log.warn("Aborting the snapshot transaction of {} failed: {}", each.getKey(), e.toString());
+                    discard(each.getKey(), each.getValue());
+                }
+            }
+            open.clear();
+        }
+    }
+
+    /** The partition's producer, made and registered (fencing any other with its id) on first use. */
+    private Producer<String, byte[]> producerOf(TopicPartition partition) {
+        return producers.computeIfAbsent(partition, p -> {
+            Map<String, Object> props = new HashMap<>(producerSettings);
+            props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(p));
+            props.put(ProducerConfig.CLIENT_ID_CONFIG, transactionalId(p) + "-" + UUID.randomUUID());
+            KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props);
+            try {
+                producer.initTransactions();
+            } catch (RuntimeException e) {
+                producer.close(Duration.ZERO);
+                throw e;
+            }
+            return producer;
+        });
+    }
+
+    /** A producer that failed (fenced, timed out, in an unknown state) is closed; the next poll makes a new one. */
+    private void discard(TopicPartition partition, Producer<String, byte[]> producer) {
+        producers.remove(partition, producer);
+        try {
+            producer.close(Duration.ZERO);
+        } catch (RuntimeException e) {
+            log.debug("Closing a failed snapshot producer: {}", e.toString());
+        }
+    }
+
+    static String transactionalId(TopicPartition partition) {
+        return ConsumerGroups.SNAPSHOT_TRANSACTIONAL_ID_PREFIX + partition.topic() + "-" + partition.partition();
     }
 
     @Override
     public void destroy() {
-        producers.destroy();
+        producers.values().forEach(producer -> producer.close(Duration.ofSeconds(5)));
+        producers.clear();
     }
 }

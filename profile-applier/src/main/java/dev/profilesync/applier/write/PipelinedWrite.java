@@ -7,7 +7,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -26,39 +25,49 @@ import dev.profilesync.events.UserEvent;
  *
  * <p>A user may appear in two parts: each part is merged on its own and written in order in the same transaction,
  * and the convergent upsert makes the second write see the first.
+ *
+ * <p>With a sink, the rows each statement leaves ({@code RETURNING}) come back part by part and are handed to it on
+ * the consumer thread while the writer goes on with the next part, so publishing them overlaps with the database's
+ * work. A user's row is handed over once, from the last part that writes it.
  */
 final class PipelinedWrite implements AutoCloseable {
 
-    private static final List<PendingProfile> COMMIT = new ArrayList<>(0);
-    private static final List<PendingProfile> ABORT = new ArrayList<>(0);
+    /** A part of the poll, merged, numbered from 0. */
+    private record Part(int index, List<PendingProfile> rows) {
+    }
 
-    private final BlockingQueue<List<PendingProfile>> parts = new LinkedBlockingQueue<>();
+    /** The rows a part's statement left. */
+    private record Written(int part, List<StoredProfile> rows) {
+    }
+
+    private static final Part COMMIT = new Part(-1, List.of());
+    private static final Part ABORT = new Part(-2, List.of());
+
+    private final BlockingQueue<Part> parts = new LinkedBlockingQueue<>();
     private final List<UserEvent> events = new ArrayList<>();
     private final BatchMerger merger;
     private final BiConsumer<List<UserEvent>, Integer> committed;
     private final Future<Integer> writer;
-    /** The rows as the statements left them, by user, the last part's winning; null when not asked for. */
-    private final Map<String, StoredProfile> written;
+    /** Where the rows go as written; null when nobody wants them. */
+    private final java.util.function.Consumer<Collection<StoredProfile>> sink;
+    private final BlockingQueue<Written> written = new LinkedBlockingQueue<>();
+    /** The last part each user is written in: only that part's row is what the transaction leaves. */
+    private final Map<String, Integer> lastPart = new HashMap<>();
+    private int partsGiven;
     private boolean finished;
 
     /**
-     * @param returning whether to collect the rows as written ({@link #written()}); the store must
-     *        {@linkplain ProfileWriter#returnsRows() return rows}
+     * @param sink where to hand the rows as the statements leave them (each user once, as the poll's last write to
+     *        it left it), on the calling thread, while the transaction is open; null: nowhere. The store must
+     *        {@linkplain ProfileWriter#returnsRows() return rows} for a sink.
      */
-    PipelinedWrite(ExecutorService writers, ProfileWriter store, BatchMerger merger, Clock clock, boolean returning,
+    PipelinedWrite(ExecutorService writers, ProfileWriter store, BatchMerger merger, Clock clock,
+            java.util.function.Consumer<Collection<StoredProfile>> sink,
             BiConsumer<List<UserEvent>, Integer> committed) {
         this.merger = merger;
         this.committed = committed;
-        this.written = returning ? new HashMap<>() : null;
+        this.sink = sink;
         this.writer = writers.submit(() -> store.inTransaction(() -> writeParts(store, clock)));
-    }
-
-    /**
-     * After {@link #commit()}: every user written, as its row stood when the transaction committed (this poll's
-     * parts all ran in it, and the row was locked from the first write on); empty when rows were not collected.
-     */
-    Optional<Collection<StoredProfile>> written() {
-        return written == null ? Optional.empty() : Optional.of(written.values());
     }
 
     /** Merges {@code part} and hands it to the writer; returns at once. */
@@ -69,7 +78,11 @@ final class PipelinedWrite implements AutoCloseable {
         events.addAll(part);
         Collection<PendingProfile> rows = merger.merge(part);
         if (!rows.isEmpty()) {
-            parts.add(new ArrayList<>(rows));
+            int index = partsGiven++;
+            if (sink != null) {
+                rows.forEach(row -> lastPart.put(row.userId(), index));
+            }
+            parts.add(new Part(index, new ArrayList<>(rows)));
         }
     }
 
@@ -82,8 +95,46 @@ final class PipelinedWrite implements AutoCloseable {
     void commit() {
         finished = true;
         parts.add(COMMIT);
+        if (sink != null) {
+            try {
+                drainWritten();
+            } catch (RuntimeException sinkFailed) {
+                try {
+                    await();
+                } catch (RuntimeException alsoFailed) {
+                    sinkFailed.addSuppressed(alsoFailed);
+                }
+                throw sinkFailed;
+            }
+        }
         int rows = await();
         committed.accept(events, rows);
+    }
+
+    /** Hands each part's rows to the sink as the writer returns them, until the writer is done. */
+    private void drainWritten() {
+        while (true) {
+            Written next;
+            try {
+                next = written.poll(20, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while the store transaction was running", e);
+            }
+            if (next != null) {
+                List<StoredProfile> last = new ArrayList<>(next.rows().size());
+                for (StoredProfile row : next.rows()) {
+                    if (lastPart.get(row.userId()) == next.part()) {
+                        last.add(row);
+                    }
+                }
+                if (!last.isEmpty()) {
+                    sink.accept(last);
+                }
+            } else if (writer.isDone() && written.isEmpty()) {
+                return;
+            }
+        }
     }
 
     /** Rolls back unless {@link #commit()} was called. */
@@ -103,7 +154,7 @@ final class PipelinedWrite implements AutoCloseable {
     private int writeParts(ProfileWriter store, Clock clock) {
         int rows = 0;
         while (true) {
-            List<PendingProfile> part;
+            Part part;
             try {
                 part = parts.take();
             } catch (InterruptedException e) {
@@ -116,8 +167,14 @@ final class PipelinedWrite implements AutoCloseable {
             if (part == ABORT) {
                 throw new AbortedException();
             }
-            store.upsert(part, clock.instant(), written == null ? null : row -> written.put(row.userId(), row));
-            rows += part.size();
+            if (sink == null) {
+                store.upsert(part.rows(), clock.instant());
+            } else {
+                List<StoredProfile> left = new ArrayList<>(part.rows().size());
+                store.upsert(part.rows(), clock.instant(), left::add);
+                written.add(new Written(part.index(), left));
+            }
+            rows += part.rows().size();
         }
     }
 

@@ -2,10 +2,8 @@ package dev.profilesync.applier.write;
 
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,7 +18,6 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Service;
 
 import dev.profilesync.applier.ApplierProperties;
-import dev.profilesync.applier.store.StoredProfile;
 import dev.profilesync.events.ChangeBounds;
 import dev.profilesync.events.InvalidEventException;
 import dev.profilesync.events.UserEvent;
@@ -81,22 +78,24 @@ class PollApplier implements DisposableBean {
     /**
      * Applies a poll; returns once the store has committed it.
      *
-     * @param wantRows whether the caller wants the rows as written (the snapshot stream does)
-     * @return when asked for and the store hands them back (PostgreSQL, and the poll was written in one piece): every
-     *     user the poll wrote, as its row stood at the commit; otherwise empty, and whoever needs the rows reads them
+     * @param publication handed the rows as the store writes them, when the store hands them back (PostgreSQL);
+     *        null: nobody wants them
+     * @return whether {@code publication} was handed every row the committed transaction wrote: false on H2, and
+     *     when refused records were isolated (then the rows were written in other transactions)
      */
-    Optional<Collection<StoredProfile>> apply(List<ConsumerRecord<String, byte[]>> records, boolean wantRows) {
+    boolean apply(List<ConsumerRecord<String, byte[]>> records, PollPublisher.Publication publication) {
         Timer.Sample sample = metrics.start();
         int part = Math.max(MIN_PART, (records.size() + PARTS - 1) / PARTS);
         List<Decoded> decoded = new ArrayList<>(records.size());
+        boolean streaming = publication != null && writer.returnsRows();
         try (PipelinedWrite write = new PipelinedWrite(writers, writer, merger, clock,
-                wantRows && writer.returnsRows(),
+                streaming ? publication::written : null,
                 (events, rows) -> metrics.committed(sample, events, rows, clock.instant()))) {
             for (int from = 0; from < records.size(); from += part) {
                 write.write(decode(records.subList(from, Math.min(records.size(), from + part)), decoded));
             }
             write.commit();
-            return write.written();
+            return streaming;
         } catch (RuntimeException failure) {
             StoreFailures.Kind kind = StoreFailures.classify(failure);
             if (kind == StoreFailures.Kind.TRANSIENT || decoded.isEmpty()) {
@@ -112,7 +111,7 @@ class PollApplier implements DisposableBean {
                 }
             }
             isolate(decoded, failure);
-            return Optional.empty();
+            return false;
         }
     }
 

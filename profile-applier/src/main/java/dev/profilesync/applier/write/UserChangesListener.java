@@ -1,15 +1,12 @@
 package dev.profilesync.applier.write;
 
-import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
-import dev.profilesync.applier.store.StoredProfile;
 import dev.profilesync.events.ConsumerGroups;
 import dev.profilesync.events.Topics;
 
@@ -21,19 +18,28 @@ import dev.profilesync.events.Topics;
 class UserChangesListener {
 
     private final PollApplier applier;
-    private final List<AfterCommit> afterCommit;
+    private final PollPublisher publisher;
 
-    UserChangesListener(PollApplier applier, List<AfterCommit> afterCommit) {
+    UserChangesListener(PollApplier applier, org.springframework.beans.factory.ObjectProvider<PollPublisher> publisher) {
         this.applier = applier;
-        this.afterCommit = afterCommit;
+        this.publisher = publisher.getIfAvailable();
     }
 
     @KafkaListener(id = ConsumerGroups.PROFILE_APPLIER, groupId = ConsumerGroups.PROFILE_APPLIER,
             topics = Topics.USER_CHANGES, batch = "true", concurrency = "${profile-sync.applier.consumers}")
     void on(List<ConsumerRecord<String, byte[]>> records, Consumer<?, ?> consumer) {
-        Optional<Collection<StoredProfile>> written = applier.apply(records, !afterCommit.isEmpty());
-        for (AfterCommit next : afterCommit) {
-            next.committed(records, written, consumer);
+        PollPublisher.Publication publication = publisher == null ? null : publisher.begin(records, consumer);
+        boolean complete;
+        try {
+            complete = applier.apply(records, publication);
+        } catch (RuntimeException | Error failure) {
+            if (publication != null) {
+                publication.abandoned();
+            }
+            throw failure;
+        }
+        if (publication != null) {
+            publication.committed(complete);
         }
     }
 }
