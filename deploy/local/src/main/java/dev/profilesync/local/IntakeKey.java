@@ -13,7 +13,7 @@ import java.util.Base64;
  * kept (readable by the owner only) in {@code <data>/intake-api-key}, so no two installations share a key and the
  * next start finds the same one.
  */
-final class IntakeKey {
+public final class IntakeKey {
 
     static final String FILE = "intake-api-key";
 
@@ -31,7 +31,7 @@ final class IntakeKey {
      * The secret kept in {@code file}, or a new random one of {@code bytes} bytes (base64url) written there, readable
      * by the owner only. Also the photo-link secret the applier and photo-sync share.
      */
-    static String kept(Path file, int bytes) throws IOException {
+    public static String kept(Path file, int bytes) throws IOException {
         if (Files.exists(file)) {
             return Files.readString(file, StandardCharsets.UTF_8).trim();
         }

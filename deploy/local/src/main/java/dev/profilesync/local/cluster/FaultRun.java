@@ -1,0 +1,374 @@
+package dev.profilesync.local.cluster;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.NewPartitions;
+import org.apache.kafka.clients.admin.TopicDescription;
+
+import dev.profilesync.events.Topics;
+import dev.profilesync.graph.GraphClients;
+import dev.profilesync.local.cluster.ClusterDeployment.Instance;
+import dev.profilesync.local.cluster.ClusterDeployment.Service;
+import dev.profilesync.simulator.Tenant;
+
+/**
+ * Runs faults one after another against a {@link ClusterDeployment} under a steady load (the HTTP intake at a fixed
+ * rate, and the simulated directory changing at a fixed rate) and measures each: changes sent, changes applied,
+ * duplicates applied, accepted changes that never reached Kafka (lost), regressions seen on the snapshot stream, the
+ * worst sync delay, and the time until the delay stayed below one second again. At the end the load stops and the
+ * store must equal the truth: the simulated tenant's (same users, same directory fields) and the intake client's own
+ * record of the newest change it got accepted for each user.
+ */
+public final class FaultRun implements AutoCloseable {
+
+    /** The directory fields compared with the tenant, as the end-to-end tests do. */
+    static final List<String> ATTRIBUTES = List.of("displayName", "mail", "jobTitle", "department",
+            "officeLocation", "mobilePhone", "managerId");
+    private static final List<String> COLUMNS = List.of("display_name", "mail", "job_title", "department",
+            "office_location", "mobile_phone", "manager_id");
+    private static final Duration FAST = Duration.ofSeconds(1);
+
+    /** The faults, in the order the issue lists them. */
+    public enum Fault {
+        BROKER("kill -9 of a broker (not the controller)"),
+        CONTROLLER("kill -9 of the broker that is the active controller"),
+        APPLIER("kill -9 of one profile-applier"),
+        APPLIERS_ROLLING("rolling restart of all profile-appliers (SIGTERM, start, ready, next)"),
+        DIRECTORY_SYNC("kill -9 of the active directory-sync"),
+        DATABASE("PostgreSQL connections cut (TCP proxy), 30 s unless stated"),
+        PARTITIONS("partitions of directory.user-changes increased by 4 while running");
+
+        public final String description;
+
+        Fault(String description) {
+            this.description = description;
+        }
+    }
+
+    /** What one fault did. */
+    public record Result(Fault fault, long sent, long produced, long applied, long duplicates, long lost,
+            long regressions, long worstDelayMillis, double recoverySeconds, double windowSeconds) {
+    }
+
+    /** The end state. */
+    public record Verdict(long accepted, long simulatorChanges, long produced, long applied, long duplicates,
+            long lostBeforeKafka, int intakeUsers, int intakeMismatches, int storeUsers, int tenantUsers,
+            boolean directoryEqual, long regressions, Map<String, String> regressionExamples, long intakeRetries) {
+
+        public boolean passed() {
+            return lostBeforeKafka == 0 && intakeMismatches == 0 && directoryEqual && regressions == 0;
+        }
+    }
+
+    private final ClusterDeployment deployment;
+    private final PrintStream log;
+    private final Tenant tenant;
+    private final IntakeLoad load;
+    private final SnapshotObserver observer;
+    private final AppliedCounter applied;
+    private final long simulatorStart;
+    private final double directoryRate;
+    private Duration databaseCut = Duration.ofSeconds(30);
+
+    public FaultRun(ClusterDeployment deployment, int intakePerSecond, double directoryPerSecond, int loadUsers,
+            PrintStream log) {
+        this.deployment = deployment;
+        this.log = log;
+        this.tenant = deployment.simulator().tenant();
+        this.directoryRate = directoryPerSecond;
+        List<String> users = new ArrayList<>();
+        for (int i = 0; i < Math.min(loadUsers, tenant.presentUsers()); i++) {
+            users.add((String) tenant.user(i).get("id"));
+        }
+        this.observer = new SnapshotObserver(deployment.kafka().bootstrapServers());
+        this.applied = new AppliedCounter(deployment.instances(Service.PROFILE_APPLIER));
+        this.simulatorStart = tenant.sequence();
+        this.load = new IntakeLoad(deployment.instances(Service.CHANGE_INGEST).stream().map(Instance::url).toList(),
+                deployment.apiKey(), users, intakePerSecond);
+        deployment.simulator().changesPerSecond(directoryPerSecond);
+    }
+
+    /** How long {@link Fault#DATABASE} cuts the store's connections (30 s unless set). */
+    public FaultRun databaseCut(Duration duration) {
+        this.databaseCut = duration;
+        return this;
+    }
+
+    /** Waits until the delay has stayed below one second for 10 s (the load's steady state). */
+    public void awaitSteady(Duration limit) {
+        awaitCaughtUp(Instant.now().plus(limit), 10);
+    }
+
+    /** Runs one fault and what it takes to recover from it; returns its figures. */
+    public Result run(Fault fault) {
+        Instant start = Instant.now();
+        long sentBefore = sent();
+        long appliedBefore = appliedNow();
+        log.printf("%s %s%n", start, fault.description);
+        switch (fault) {
+            case BROKER -> killBroker(otherThan(deployment.kafka().activeController()));
+            case CONTROLLER -> killBroker(deployment.kafka().activeController());
+            case APPLIER -> {
+                Instance victim = deployment.instance(Service.PROFILE_APPLIER, 2);
+                applied.read(victim);
+                victim.process().kill();
+                awaitCaughtUp(Instant.now().plusSeconds(180), 5);
+                victim.process().start();
+                deployment.awaitReady(victim, Duration.ofMinutes(3));
+            }
+            case APPLIERS_ROLLING -> {
+                for (Instance applier : deployment.instances(Service.PROFILE_APPLIER)) {
+                    applied.read(applier);
+                    applier.process().stop(Duration.ofSeconds(30));
+                    applier.process().start();
+                    deployment.awaitReady(applier, Duration.ofMinutes(3));
+                }
+            }
+            case DIRECTORY_SYNC -> {
+                Instance active = activeDirectorySync();
+                active.process().kill();
+                awaitCaughtUp(Instant.now().plusSeconds(180), 5);
+                active.process().start();
+                deployment.awaitReady(active, Duration.ofMinutes(3));
+            }
+            case DATABASE -> {
+                try {
+                    deployment.database().cut();
+                    ClusterDeployment.pause(databaseCut);
+                    deployment.database().restore();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+            case PARTITIONS -> addPartitions(4);
+        }
+        awaitCaughtUp(Instant.now().plusSeconds(300), 5);
+        Instant end = Instant.now();
+        long sent = sent() - sentBefore;
+        long appliedInWindow = appliedNow() - appliedBefore;
+        long produced = observer.changesProduced(start, end);
+        Instant slow = observer.lastDelayAtLeast(start, end, FAST);
+        Result result = new Result(fault, sent, produced, appliedInWindow, Math.max(0, appliedInWindow - produced),
+                lostBetween(start, end), observer.regressions(start, end), observer.worstDelayMillis(start, end),
+                slow == null ? 0 : Duration.between(start, slow).toMillis() / 1000.0,
+                Duration.between(start, end).toMillis() / 1000.0);
+        log.printf("%s %s: %s%n", end, fault, result);
+        return result;
+    }
+
+    /** Stops the load, waits for the store to converge, and compares it with the truth. */
+    public Verdict finish(Duration limit) throws SQLException {
+        load.close();
+        deployment.simulator().changesPerSecond(0);
+        Map<String, IntakeLoad.Accepted> truth = load.truth();
+        long deadline = System.nanoTime() + limit.toNanos();
+        int mismatches;
+        boolean directoryEqual;
+        int storeUsers;
+        do {
+            ClusterDeployment.pause(Duration.ofSeconds(2));
+            mismatches = intakeMismatches(truth);
+            storeUsers = storeUsers();
+            directoryEqual = storeUsers == tenant.presentUsers()
+                    && directoryChecksum().equals(tenant.checksum(ATTRIBUTES));
+        } while ((mismatches > 0 || !directoryEqual) && System.nanoTime() < deadline);
+        applied.readAll();
+        ClusterDeployment.pause(Duration.ofSeconds(3));
+        long lost = load.acceptedAt().keySet().stream().filter(id -> !observer.inKafka(id)).count();
+        long produced = observer.changesProduced();
+        return new Verdict(load.accepted(), tenant.sequence() - simulatorStart, produced, applied.total(),
+                Math.max(0, applied.total() - produced), lost, truth.size(), mismatches, storeUsers,
+                tenant.presentUsers(), directoryEqual, observer.regressions(), observer.regressionExamples(),
+                load.retries());
+    }
+
+    private long sent() {
+        return load.accepted() + tenant.sequence();
+    }
+
+    private long appliedNow() {
+        applied.readAll();
+        return applied.total();
+    }
+
+    private long lostBetween(Instant from, Instant to) {
+        // an accepted change reaches the topic within moments; give the observer a few seconds to see it
+        ClusterDeployment.pause(Duration.ofSeconds(3));
+        return load.acceptedAt().entrySet().stream()
+                .filter(e -> !e.getValue().isBefore(from) && e.getValue().isBefore(to))
+                .filter(e -> !observer.inKafka(e.getKey())).count();
+    }
+
+    private void awaitCaughtUp(Instant deadline, int seconds) {
+        ClusterDeployment.pause(Duration.ofSeconds(seconds));
+        while (!observer.caughtUp(Instant.now(), seconds, FAST)) {
+            if (Instant.now().isAfter(deadline)) {
+                log.printf("%s not caught up by the deadline%n", Instant.now());
+                return;
+            }
+            ClusterDeployment.pause(Duration.ofMillis(500));
+        }
+    }
+
+    private void killBroker(int node) {
+        JvmProcess broker = deployment.kafka().node(node);
+        log.printf("%s kill -9 kafka-%d%n", Instant.now(), node);
+        broker.kill();
+        awaitCaughtUp(Instant.now().plusSeconds(180), 5);
+        broker.start();
+        deployment.kafka().awaitBrokers(KafkaCluster.NODES, Duration.ofMinutes(2));
+        awaitFullyReplicated(Duration.ofMinutes(3));
+    }
+
+    private static int otherThan(int controller) {
+        return controller == 1 ? 2 : 1;
+    }
+
+    /** The directory-sync instance that reads Graph now: the one whose delta requests keep coming. */
+    private Instance activeDirectorySync() {
+        Map<String, Long> before = deployment.simulator().deltaRequestsByClient();
+        ClusterDeployment.pause(Duration.ofSeconds(3));
+        Map<String, Long> after = deployment.simulator().deltaRequestsByClient();
+        for (Instance instance : deployment.instances(Service.DIRECTORY_SYNC)) {
+            String client = GraphClients.SIMULATOR_TOKEN + ":directory-sync-" + instance.number();
+            if (after.getOrDefault(client, 0L) > before.getOrDefault(client, 0L)) {
+                return instance;
+            }
+        }
+        throw new IllegalStateException("no directory-sync instance is reading: " + after);
+    }
+
+    private void addPartitions(int more) {
+        try (Admin admin = deployment.kafka().admin()) {
+            int now = admin.describeTopics(Set.of(Topics.USER_CHANGES)).allTopicNames().get(30, TimeUnit.SECONDS)
+                    .get(Topics.USER_CHANGES).partitions().size();
+            admin.createPartitions(Map.of(Topics.USER_CHANGES, NewPartitions.increaseTo(now + more))).all()
+                    .get(30, TimeUnit.SECONDS);
+            log.printf("%s %s: %d -> %d partitions%n", Instant.now(), Topics.USER_CHANGES, now, now + more);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot add partitions", e);
+        }
+    }
+
+    /** Waits until every partition of every topic has all its replicas in sync again. */
+    private void awaitFullyReplicated(Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        try (Admin admin = deployment.kafka().admin()) {
+            while (System.nanoTime() < deadline) {
+                Set<String> topics = admin.listTopics(new ListTopicsOptions().listInternal(true)).names()
+                        .get(30, TimeUnit.SECONDS);
+                Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames()
+                        .get(30, TimeUnit.SECONDS);
+                boolean full = described.values().stream().flatMap(d -> d.partitions().stream())
+                        .allMatch(p -> p.isr().size() == p.replicas().size());
+                if (full) {
+                    return;
+                }
+                ClusterDeployment.pause(Duration.ofSeconds(1));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot describe the topics", e);
+        }
+        log.printf("%s some partitions are still under-replicated after %s%n", Instant.now(), limit);
+    }
+
+    private int intakeMismatches(Map<String, IntakeLoad.Accepted> truth) throws SQLException {
+        int mismatches = 0;
+        try (Connection connection = deployment.storeConnection();
+                PreparedStatement query = connection.prepareStatement(
+                        "SELECT user_id, about_me, about_me_eid FROM profile WHERE user_id = ANY (?) AND present")) {
+            query.setArray(1, connection.createArrayOf("text", truth.keySet().toArray()));
+            Map<String, String[]> stored = new java.util.HashMap<>();
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    stored.put(rows.getString(1), new String[] {rows.getString(2), rows.getString(3)});
+                }
+            }
+            for (Map.Entry<String, IntakeLoad.Accepted> expected : truth.entrySet()) {
+                if (tenant.userById(expected.getKey()).isEmpty()) {
+                    continue; // the user left the directory meanwhile: the profile is deleted
+                }
+                String[] row = stored.get(expected.getKey());
+                if (row == null || !expected.getValue().value().equals(row[0])
+                        || !expected.getValue().eventId().equals(row[1])) {
+                    mismatches++;
+                }
+            }
+        }
+        return mismatches;
+    }
+
+    private int storeUsers() throws SQLException {
+        try (Connection connection = deployment.storeConnection();
+                ResultSet rows = connection.createStatement().executeQuery(
+                        "SELECT COUNT(*) FROM profile WHERE present")) {
+            rows.next();
+            return rows.getInt(1);
+        }
+    }
+
+    /** The store's side of {@link Tenant#checksum}: the same lines over the same fields of present users. */
+    private String directoryChecksum() throws SQLException {
+        TreeMap<String, String> lines = new TreeMap<>();
+        try (Connection connection = deployment.storeConnection();
+                ResultSet rows = connection.createStatement().executeQuery("SELECT user_id, "
+                        + String.join(", ", COLUMNS) + " FROM profile WHERE present")) {
+            while (rows.next()) {
+                StringBuilder line = new StringBuilder();
+                for (int i = 0; i < COLUMNS.size(); i++) {
+                    line.append(rows.getString(i + 2)).append('|');
+                }
+                lines.put(rows.getString(1), line.toString());
+            }
+        }
+        StringBuilder all = new StringBuilder();
+        lines.forEach((id, line) -> all.append(id).append('|').append(line).append('\n'));
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(all.toString().getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public SnapshotObserver observer() {
+        return observer;
+    }
+
+    public double directoryRate() {
+        return directoryRate;
+    }
+
+    @Override
+    public void close() {
+        load.close();
+        observer.close();
+        applied.close();
+    }
+}
