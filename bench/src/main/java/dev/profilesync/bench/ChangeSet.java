@@ -26,6 +26,17 @@ final class ChangeSet {
     }
 
     static List<UserChanged> generate(int changes, int users, long seed) {
+        return generate(changes, users, seed, false);
+    }
+
+    /**
+     * @param eachUserOnce each of {@code users} (= {@code changes}) users changes exactly once, in random order: no
+     *        two changes can be merged, as when a caught-up consumer sees one change per user per poll
+     */
+    static List<UserChanged> generate(int changes, int users, long seed, boolean eachUserOnce) {
+        if (eachUserOnce && users != changes) {
+            throw new IllegalArgumentException("each user once needs as many users as changes");
+        }
         Random random = new Random(seed);
         List<String> ids = new ArrayList<>(users);
         for (int i = 0; i < users; i++) {
@@ -41,8 +52,8 @@ final class ChangeSet {
                 fields.put(field, field == ProfileField.DEPARTMENT ? DEPARTMENTS[random.nextInt(DEPARTMENTS.length)]
                         : field.jsonName() + "-" + random.nextInt(100_000));
             }
-            out.add(new UserChanged("bench-" + i, ids.get(random.nextInt(users)), "graph", start.plusMillis(i),
-                    fields));
+            out.add(new UserChanged("bench-" + i, eachUserOnce ? ids.get(i) : ids.get(random.nextInt(users)), "graph",
+                    start.plusMillis(i), fields));
         }
         return out;
     }

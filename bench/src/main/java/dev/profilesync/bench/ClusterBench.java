@@ -258,12 +258,22 @@ public final class ClusterBench {
                 + "made in the directory during the window; produced: changes that reached `directory.user-changes`; "
                 + "duplicates: changes applied in the window beyond those produced in it (a redelivered poll); lost: "
                 + "changes the intake accepted (202) that never reached Kafka.\n\n");
+        md.append("Killed processes are started again once the delay is back under 1 s (and the cut connections "
+                + "restored after the cut); the columns after \"restored\" measure that second disturbance (a broker "
+                + "rejoining moves leaders back; an applier rejoining causes a rebalance) from the moment of the "
+                + "restart.\n\n");
         md.append("| fault | window s | sent | produced | applied | duplicates applied | lost | regressions "
-                + "| worst delay s | delay < 1 s again after s |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "| worst delay s | delay < 1 s again after s | restored after s | worst delay after restore s "
+                + "| < 1 s again after restore s |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (FaultRun.Result r : results) {
-            md.append(String.format(Locale.ROOT, "| %s | %.0f | %,d | %,d | %,d | %,d | %,d | %,d | %.1f | %.1f |%n",
-                    r.fault().description, r.windowSeconds(), r.sent(), r.produced(), r.applied(), r.duplicates(),
-                    r.lost(), r.regressions(), r.worstDelayMillis() / 1000.0, r.recoverySeconds()));
+            md.append(String.format(Locale.ROOT, "| %s | %.0f | %,d | %,d | %,d | %,d | %,d | %,d | %.1f | %.1f | %s "
+                    + "| %s | %s |%n", r.fault().description, r.windowSeconds(), r.sent(), r.produced(), r.applied(),
+                    r.duplicates(), r.lost(), r.regressions(), r.worstDelayMillis() / 1000.0, r.recoverySeconds(),
+                    r.restoredAfterSeconds() < 0 ? "–" : String.format(Locale.ROOT, "%.1f", r.restoredAfterSeconds()),
+                    r.restoredAfterSeconds() < 0 ? "–" : String.format(Locale.ROOT, "%.1f",
+                            r.restoreWorstDelayMillis() / 1000.0),
+                    r.restoredAfterSeconds() < 0 ? "–" : String.format(Locale.ROOT, "%.1f",
+                            r.restoreRecoverySeconds())));
         }
         md.append(String.format(Locale.ROOT, "%n**End state: %s.** Intake: %,d changes accepted (%,d batches resent "
                 + "after a failure), %,d lost before Kafka; the newest accepted change of each of %,d users is in the "

@@ -38,8 +38,8 @@ import dev.profilesync.local.LocalSettings;
  * reduction buffer on), on the same change set, partitions and PostgreSQL, in the same run, plus PostgreSQL's plain
  * whole-row upsert ceiling on the same changes (one row written per change). For each: changes/s, and CPU-seconds
  * per 1,000 changes of the consumer's JVM, of this JVM (the broker; for ours also the applier, which runs in it) and
- * of PostgreSQL. Two shapes: {@code backlog} (the bench set: ~4 changes per user, all queued) and {@code steady} (one
- * change per user). Writes {@code peer.md}.
+ * of PostgreSQL. Two shapes: {@code backlog} (the bench set: ~4 changes per user, all queued) and {@code steady} (each
+ * user changes exactly once, so nothing can be merged). Writes {@code peer.md}.
  */
 public final class PeerBench {
 
@@ -64,6 +64,7 @@ public final class PeerBench {
                 "consumers", "4", "repeat", "3", "shapes", "backlog,steady", "out", "bench/results",
                 "connect-lib", "bench/connect/target/lib", "plugins", "bench/connect/target/plugins"));
         options.put("parts", "applier,applier-without-snapshots,connect,ceiling");
+        options.put("peer-batch", "2000");
         for (String arg : args) {
             options.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
         }
@@ -81,7 +82,7 @@ public final class PeerBench {
                 partitions, consumers, repeat));
         for (String shape : options.get("shapes").split(",")) {
             int users = shape.equals("steady") ? changes : Integer.parseInt(options.get("users"));
-            List<UserChanged> set = ChangeSet.generate(changes, users, 42);
+            List<UserChanged> set = ChangeSet.generate(changes, users, 42, shape.equals("steady"));
             List<Run> ours = new ArrayList<>();
             List<Run> oursBare = new ArrayList<>();
             List<Run> peer = new ArrayList<>();
@@ -100,7 +101,8 @@ public final class PeerBench {
                         ours.get(run).perSecond(), oursBare.get(run).perSecond(), peer.get(run).perSecond(),
                         ceiling.get(run).perSecond());
             }
-            md.append(String.format(Locale.ROOT, "## %s: %,d changes over %,d users%n%n", shape, changes, users));
+            md.append(String.format(Locale.ROOT, "## %s: %,d changes over %,d users%s%n%n", shape, changes, users,
+                    shape.equals("steady") ? ", each user exactly once" : ""));
             md.append("| | changes/s | CPU-s / 1k changes: consumer JVM | bench JVM (broker) | PostgreSQL |\n"
                     + "|---|---:|---:|---:|---:|\n");
             md.append(row("profile-applier as shipped (per-field last-writer-wins, ownership, tombstones, snapshot "
@@ -124,9 +126,9 @@ public final class PeerBench {
 
     private static String row(String name, List<Run> runs) {
         double[] speeds = runs.stream().mapToDouble(Run::perSecond).sorted().toArray();
-        return String.format(Locale.ROOT, "| %s | %,.0f (%,.0f–%,.0f) | %s | %.2f | %.2f |%n", name,
+        return String.format(Locale.ROOT, "| %s | %,.0f (%,.0f–%,.0f) | %s | %.3f | %.3f |%n", name,
                 median(runs), speeds[0], speeds[speeds.length - 1],
-                runs.get(0).consumerCpu() < 0 ? "–" : String.format(Locale.ROOT, "%.2f",
+                runs.get(0).consumerCpu() < 0 ? "–" : String.format(Locale.ROOT, "%.3f",
                         runs.stream().mapToDouble(Run::consumerCpu).sorted().toArray()[runs.size() / 2]),
                 runs.stream().mapToDouble(Run::benchCpu).sorted().toArray()[runs.size() / 2],
                 runs.stream().mapToDouble(Run::postgresCpu).sorted().toArray()[runs.size() / 2]);
@@ -146,7 +148,7 @@ public final class PeerBench {
             double postgres = CpuClock.postgres();
             long start = System.nanoTime();
             double perSecond = Applier.run(kafka.bootstrapServers(), db.url(), partitions, consumers, set.size(),
-                    extra);
+                    System.getProperty("bench.applier.args", "") + " " + extra);
             double seconds = (System.nanoTime() - start) / 1e9;
             // Applier.run's clock starts when the consumers are settled; scale the CPU to its interval
             double share = Math.min(1, set.size() / perSecond / seconds);
@@ -195,7 +197,8 @@ public final class PeerBench {
                     "connection.username=postgres", "connection.password=",
                     "insert.mode=upsert", "primary.key.mode=record_key", "primary.key.fields=user_id",
                     "schema.evolution=none", "collection.name.format=profile_peer", "use.reduction.buffer=true",
-                    "consumer.override.max.poll.records=2000", "batch.size=2000",
+                    "consumer.override.max.poll.records=" + options.get("peer-batch"),
+                    "batch.size=" + options.get("peer-batch"),
                     "transforms=key", "transforms.key.type=org.apache.kafka.connect.transforms.HoistField$Key",
                     "transforms.key.field=user_id", ""));
             String classpath = Path.of(options.get("connect-lib")).toAbsolutePath() + File.separator + "*";

@@ -32,7 +32,7 @@ public final class AppliedCounter implements AutoCloseable {
         this.appliers = List.copyOf(appliers);
         this.thread = new Thread(() -> {
             while (running) {
-                readAll();
+                appliers.forEach(this::read);
                 try {
                     Thread.sleep(1000);
                 } catch (InterruptedException e) {
@@ -44,22 +44,34 @@ public final class AppliedCounter implements AutoCloseable {
         thread.start();
     }
 
-    /** Reads every live instance now. */
+    /**
+     * Reads every live instance now; an instance too busy to answer in time is asked again, for up to 10 s, so that
+     * a window's figures are not taken from a stale reading.
+     */
     public synchronized void readAll() {
-        appliers.forEach(this::read);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        for (ClusterDeployment.Instance instance : appliers) {
+            while (!read(instance) && instance.process().alive() && System.nanoTime() < deadline) {
+                ClusterDeployment.pause(java.time.Duration.ofMillis(200));
+            }
+        }
     }
 
-    /** Reads one instance now (call right before killing it). */
-    public synchronized void read(ClusterDeployment.Instance instance) {
+    /**
+     * Reads one instance now (call right before killing it).
+     *
+     * @return whether it answered (a stopped instance counts as read: its last reading stands)
+     */
+    public synchronized boolean read(ClusterDeployment.Instance instance) {
         if (!instance.process().alive()) {
-            return;
+            return true;
         }
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(instance.managementUrl()
                     + "/actuator/prometheus")).timeout(Duration.ofSeconds(2)).build(),
                     HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
-                return;
+                return false;
             }
             double sum = 0;
             for (String line : response.body().split("\n")) {
@@ -68,10 +80,12 @@ public final class AppliedCounter implements AutoCloseable {
                 }
             }
             readings.merge(instance.process().name() + "#" + instance.process().starts(), sum, Math::max);
+            return true;
         } catch (IOException | NumberFormatException e) {
-            // not up yet, or going down: the next reading catches up
+            return false; // not up yet, going down, or too busy: asked again
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
         }
     }
 

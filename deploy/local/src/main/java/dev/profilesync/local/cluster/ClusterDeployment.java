@@ -45,7 +45,7 @@ public final class ClusterDeployment implements AutoCloseable {
     public enum Service {
         CHANGE_INGEST("change-ingest", "dev.profilesync.ingest.ChangeIngestApplication", "256m"),
         DIRECTORY_SYNC("directory-sync", "dev.profilesync.directory.DirectorySyncApplication", "256m"),
-        PROFILE_APPLIER("profile-applier", "dev.profilesync.applier.ProfileApplierApplication", "512m"),
+        PROFILE_APPLIER("profile-applier", "dev.profilesync.applier.ProfileApplierApplication", "768m"),
         PHOTO_SYNC("photo-sync", "dev.profilesync.photo.PhotoSyncApplication", "384m"),
         SYNC_MONITOR("sync-monitor", "dev.profilesync.monitor.SyncMonitorApplication", "192m");
 

@@ -65,9 +65,14 @@ public final class FaultRun implements AutoCloseable {
         }
     }
 
-    /** What one fault did. */
+    /**
+     * What one fault did. For a fault that ends by bringing something back (a killed process started again), the
+     * delay figures are split: while it is gone, and from when it is started again (it rejoins: leaders move back, a
+     * rebalance); {@code restoredAfterSeconds} is when that happened, counted from the fault, or -1.
+     */
     public record Result(Fault fault, long sent, long produced, long applied, long duplicates, long lost,
-            long regressions, long worstDelayMillis, double recoverySeconds, double windowSeconds) {
+            long regressions, long worstDelayMillis, double recoverySeconds, double restoredAfterSeconds,
+            long restoreWorstDelayMillis, double restoreRecoverySeconds, double windowSeconds) {
     }
 
     /** The end state. */
@@ -89,6 +94,8 @@ public final class FaultRun implements AutoCloseable {
     private final long simulatorStart;
     private final double directoryRate;
     private Duration databaseCut = Duration.ofSeconds(30);
+    /** When the current fault's victim was started again, if it was. */
+    private Instant restored;
 
     public FaultRun(ClusterDeployment deployment, int intakePerSecond, double directoryPerSecond, int loadUsers,
             PrintStream log) {
@@ -122,6 +129,7 @@ public final class FaultRun implements AutoCloseable {
     /** Runs one fault and what it takes to recover from it; returns its figures. */
     public Result run(Fault fault) {
         Instant start = Instant.now();
+        restored = null;
         long sentBefore = sent();
         long appliedBefore = appliedNow();
         log.printf("%s %s%n", start, fault.description);
@@ -130,15 +138,16 @@ public final class FaultRun implements AutoCloseable {
             case CONTROLLER -> killBroker(deployment.kafka().activeController());
             case APPLIER -> {
                 Instance victim = deployment.instance(Service.PROFILE_APPLIER, 2);
-                applied.read(victim);
+                readBeforeStop(victim);
                 victim.process().kill();
                 awaitCaughtUp(Instant.now().plusSeconds(180), 5);
+                restored = Instant.now();
                 victim.process().start();
                 deployment.awaitReady(victim, Duration.ofMinutes(3));
             }
             case APPLIERS_ROLLING -> {
                 for (Instance applier : deployment.instances(Service.PROFILE_APPLIER)) {
-                    applied.read(applier);
+                    readBeforeStop(applier);
                     applier.process().stop(Duration.ofSeconds(30));
                     applier.process().start();
                     deployment.awaitReady(applier, Duration.ofMinutes(3));
@@ -148,6 +157,7 @@ public final class FaultRun implements AutoCloseable {
                 Instance active = activeDirectorySync();
                 active.process().kill();
                 awaitCaughtUp(Instant.now().plusSeconds(180), 5);
+                restored = Instant.now();
                 active.process().start();
                 deployment.awaitReady(active, Duration.ofMinutes(3));
             }
@@ -155,25 +165,36 @@ public final class FaultRun implements AutoCloseable {
                 try {
                     deployment.database().cut();
                     ClusterDeployment.pause(databaseCut);
+                    restored = Instant.now();
                     deployment.database().restore();
                 } catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
             }
-            case PARTITIONS -> addPartitions(4);
+            case PARTITIONS -> {
+                int before = addPartitions(4);
+                awaitNewPartitionsApplied(before, Duration.ofMinutes(7));
+            }
         }
         awaitCaughtUp(Instant.now().plusSeconds(300), 5);
         Instant end = Instant.now();
         long sent = sent() - sentBefore;
         long appliedInWindow = appliedNow() - appliedBefore;
         long produced = observer.changesProduced(start, end);
-        Instant slow = observer.lastDelayAtLeast(start, end, FAST);
+        Instant gone = restored == null ? end : restored;
+        Instant slow = observer.lastDelayAtLeast(start, gone, FAST);
+        Instant slowAfter = restored == null ? null : observer.lastDelayAtLeast(restored, end, FAST);
         Result result = new Result(fault, sent, produced, appliedInWindow, Math.max(0, appliedInWindow - produced),
-                lostBetween(start, end), observer.regressions(start, end), observer.worstDelayMillis(start, end),
-                slow == null ? 0 : Duration.between(start, slow).toMillis() / 1000.0,
-                Duration.between(start, end).toMillis() / 1000.0);
+                lostBetween(start, end), observer.regressions(start, end), observer.worstDelayMillis(start, gone),
+                seconds(start, slow), restored == null ? -1 : seconds(start, restored),
+                restored == null ? 0 : observer.worstDelayMillis(restored, end),
+                restored == null ? 0 : seconds(restored, slowAfter), seconds(start, end));
         log.printf("%s %s: %s%n", end, fault, result);
         return result;
+    }
+
+    private static double seconds(Instant from, Instant to) {
+        return to == null ? 0 : Math.max(0, Duration.between(from, to).toMillis() / 1000.0);
     }
 
     /** Stops the load, waits for the store to converge, and compares it with the truth. */
@@ -200,6 +221,14 @@ public final class FaultRun implements AutoCloseable {
                 Math.max(0, applied.total() - produced), lost, truth.size(), mismatches, storeUsers,
                 tenant.presentUsers(), directoryEqual, observer.regressions(), observer.regressionExamples(),
                 load.retries());
+    }
+
+    /** The instance's count right before it goes, asked again for up to 5 s if it is too busy to answer. */
+    private void readBeforeStop(Instance instance) {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!applied.read(instance) && System.nanoTime() < deadline) {
+            ClusterDeployment.pause(Duration.ofMillis(100));
+        }
     }
 
     private long sent() {
@@ -235,6 +264,7 @@ public final class FaultRun implements AutoCloseable {
         log.printf("%s kill -9 kafka-%d%n", Instant.now(), node);
         broker.kill();
         awaitCaughtUp(Instant.now().plusSeconds(180), 5);
+        restored = Instant.now();
         broker.start();
         deployment.kafka().awaitBrokers(KafkaCluster.NODES, Duration.ofMinutes(2));
         awaitFullyReplicated(Duration.ofMinutes(3));
@@ -258,13 +288,55 @@ public final class FaultRun implements AutoCloseable {
         throw new IllegalStateException("no directory-sync instance is reading: " + after);
     }
 
-    private void addPartitions(int more) {
+    /**
+     * Waits until the applier group has applied records from a partition numbered {@code from} or above: producers
+     * pick new partitions up when they refresh their metadata (every 5 minutes by default), the group when it does
+     * (every 30 s).
+     */
+    private void awaitNewPartitionsApplied(int from, Duration limit) {
+        boolean used = awaitAdmin(limit, "read the applier group's offsets", admin -> admin
+                .listConsumerGroupOffsets(dev.profilesync.events.ConsumerGroups.PROFILE_APPLIER)
+                .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS).entrySet().stream()
+                .anyMatch(e -> e.getKey().topic().equals(Topics.USER_CHANGES) && e.getKey().partition() >= from
+                        && e.getValue() != null && e.getValue().offset() > 0));
+        log.printf(used ? "%s the applier group has applied records from the new partitions%n"
+                : "%s no records applied from the new partitions within the limit%n", Instant.now());
+    }
+
+    /** A question to the cluster, asked until it answers yes. */
+    @FunctionalInterface
+    private interface AdminCheck {
+        boolean done(Admin admin) throws InterruptedException, ExecutionException, TimeoutException;
+    }
+
+    /** Asks {@code check} once a second until it answers yes (true) or {@code limit} passes (false). */
+    private boolean awaitAdmin(Duration limit, String what, AdminCheck check) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        try (Admin admin = deployment.kafka().admin()) {
+            while (System.nanoTime() < deadline) {
+                if (check.done(admin)) {
+                    return true;
+                }
+                ClusterDeployment.pause(Duration.ofSeconds(1));
+            }
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot " + what, e);
+        }
+    }
+
+    /** Adds partitions to {@code directory.user-changes}; returns how many it had. */
+    private int addPartitions(int more) {
         try (Admin admin = deployment.kafka().admin()) {
             int now = admin.describeTopics(Set.of(Topics.USER_CHANGES)).allTopicNames().get(30, TimeUnit.SECONDS)
                     .get(Topics.USER_CHANGES).partitions().size();
             admin.createPartitions(Map.of(Topics.USER_CHANGES, NewPartitions.increaseTo(now + more))).all()
                     .get(30, TimeUnit.SECONDS);
             log.printf("%s %s: %d -> %d partitions%n", Instant.now(), Topics.USER_CHANGES, now, now + more);
+            return now;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -275,27 +347,17 @@ public final class FaultRun implements AutoCloseable {
 
     /** Waits until every partition of every topic has all its replicas in sync again. */
     private void awaitFullyReplicated(Duration limit) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        try (Admin admin = deployment.kafka().admin()) {
-            while (System.nanoTime() < deadline) {
-                Set<String> topics = admin.listTopics(new ListTopicsOptions().listInternal(true)).names()
-                        .get(30, TimeUnit.SECONDS);
-                Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames()
-                        .get(30, TimeUnit.SECONDS);
-                boolean full = described.values().stream().flatMap(d -> d.partitions().stream())
-                        .allMatch(p -> p.isr().size() == p.replicas().size());
-                if (full) {
-                    return;
-                }
-                ClusterDeployment.pause(Duration.ofSeconds(1));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot describe the topics", e);
+        boolean full = awaitAdmin(limit, "describe the topics", admin -> {
+            Set<String> topics = admin.listTopics(new ListTopicsOptions().listInternal(true)).names()
+                    .get(30, TimeUnit.SECONDS);
+            Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames()
+                    .get(30, TimeUnit.SECONDS);
+            return described.values().stream().flatMap(d -> d.partitions().stream())
+                    .allMatch(p -> p.isr().size() == p.replicas().size());
+        });
+        if (!full) {
+            log.printf("%s some partitions are still under-replicated after %s%n", Instant.now(), limit);
         }
-        log.printf("%s some partitions are still under-replicated after %s%n", Instant.now(), limit);
     }
 
     private int intakeMismatches(Map<String, IntakeLoad.Accepted> truth) throws SQLException {
