@@ -30,7 +30,6 @@ import dev.profilesync.events.ConsumerGroups;
 import dev.profilesync.events.Topics;
 import dev.profilesync.events.UserChanged;
 import dev.profilesync.events.UserEventCodec;
-import dev.profilesync.local.cluster.AppliedCounter;
 import dev.profilesync.local.cluster.ClusterDeployment;
 import dev.profilesync.local.cluster.ClusterDeployment.Instance;
 import dev.profilesync.local.cluster.ClusterDeployment.Service;
@@ -115,7 +114,7 @@ public final class ClusterBench {
 
     /**
      * Leave and join pauses under the steady load, then the same change set applied by 1, 2 and 3 applier
-     * processes: appliers stopped, store emptied, the group's offsets put back to where the set begins.
+     * processes: store emptied, the processes started and settled, then the set committed in one transaction.
      */
     private static Scale scaleOut(ClusterDeployment deployment, int changes, int users, int intakeRate,
             double directoryRate, int loadUsers, PrintStream log) throws Exception {
@@ -143,45 +142,56 @@ public final class ClusterBench {
             run.finish(Duration.ofMinutes(3));
         }
         appliers.forEach(applier -> applier.process().stop(Duration.ofSeconds(30)));
-        Map<TopicPartition, Long> setStart = endOffsets(deployment);
-        produce(deployment, ChangeSet.generate(changes, users, 7));
+        List<UserChanged> set = ChangeSet.generate(changes, users, 7);
         Map<Integer, Double> perSecond = new java.util.LinkedHashMap<>();
         for (int n = 1; n <= appliers.size(); n++) {
             try (Connection connection = deployment.storeConnection()) {
                 connection.createStatement().execute("TRUNCATE profile");
             }
-            resetOffsets(deployment, setStart);
             List<Instance> running = appliers.subList(0, n);
             running.forEach(applier -> applier.process().start());
             running.forEach(applier -> deployment.awaitReady(applier, Duration.ofMinutes(3)));
-            try (AppliedCounter counter = new AppliedCounter(running)) {
-                perSecond.put(n, measure(counter, changes));
-            }
+            Thread.sleep(15_000); // the group settles with every partition assigned
+            Map<TopicPartition, Long> from = endOffsets(deployment);
+            // one transaction: the appliers (read_committed) see the whole set at once, at the commit
+            long committed = produce(deployment, set);
+            Map<TopicPartition, Long> to = endOffsets(deployment);
+            perSecond.put(n, measure(deployment, from, to, committed));
             log.printf("%s %d applier process(es): %.0f changes/s%n", Instant.now(), n, perSecond.get(n));
             running.forEach(applier -> applier.process().stop(Duration.ofSeconds(30)));
         }
         return new Scale(changes, users, perSecond, leave, join, baseline);
     }
 
-    /** Changes per second from the first applied change to the last of {@code expected}. */
-    private static double measure(AppliedCounter counter, long expected) throws InterruptedException {
+    /**
+     * Changes per second, from the group's committed offsets (committed with each poll's snapshots): the clock runs
+     * from {@code first} (the set's commit) to the moment every partition has reached its end.
+     */
+    private static double measure(ClusterDeployment deployment, Map<TopicPartition, Long> from,
+            Map<TopicPartition, Long> to, long first) throws Exception {
+        long total = to.entrySet().stream().mapToLong(e -> e.getValue() - from.get(e.getKey())).sum();
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(15);
-        long first = 0;
-        long firstCount = 0;
-        while (System.nanoTime() < deadline) {
-            counter.readAll();
-            long now = counter.total();
-            if (first == 0 && now > 0) {
-                first = System.nanoTime();
-                firstCount = now;
+        try (Admin admin = deployment.kafka().admin()) {
+            while (System.nanoTime() < deadline) {
+                Map<TopicPartition, OffsetAndMetadata> done = admin.listConsumerGroupOffsets(
+                        ConsumerGroups.PROFILE_APPLIER).partitionsToOffsetAndMetadata().get();
+                long now = System.nanoTime();
+                long applied = 0;
+                boolean complete = true;
+                for (Map.Entry<TopicPartition, Long> end : to.entrySet()) {
+                    OffsetAndMetadata offset = done.get(end.getKey());
+                    long position = offset == null ? from.get(end.getKey()) : offset.offset();
+                    applied += Math.max(0, Math.min(position, end.getValue()) - from.get(end.getKey()));
+                    // a partition's last record may be followed by a transaction marker
+                    complete &= position >= end.getValue() - 1;
+                }
+                if (complete) {
+                    return total / Math.max((now - first) / 1e9, 1e-3);
+                }
+                Thread.sleep(100);
             }
-            if (now >= expected) {
-                double seconds = (System.nanoTime() - first) / 1e9;
-                return (now - firstCount) / Math.max(seconds, 1e-3);
-            }
-            Thread.sleep(100);
         }
-        throw new IllegalStateException("the change set was not applied within 15 minutes: " + counter.total());
+        throw new IllegalStateException("the change set was not applied within 15 minutes");
     }
 
     private static Map<TopicPartition, Long> endOffsets(ClusterDeployment deployment) throws Exception {
@@ -196,36 +206,21 @@ public final class ClusterBench {
         }
     }
 
-    private static void resetOffsets(ClusterDeployment deployment, Map<TopicPartition, Long> to) throws Exception {
-        try (Admin admin = deployment.kafka().admin()) {
-            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-            to.forEach((p, offset) -> offsets.put(p, new OffsetAndMetadata(offset)));
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-            while (true) {
-                try {
-                    // only possible once the group is empty (its members stopped)
-                    admin.alterConsumerGroupOffsets(ConsumerGroups.PROFILE_APPLIER, offsets).all().get();
-                    return;
-                } catch (java.util.concurrent.ExecutionException e) {
-                    if (System.nanoTime() > deadline) {
-                        throw e;
-                    }
-                    Thread.sleep(1000);
-                }
-            }
-        }
-    }
-
-    private static void produce(ClusterDeployment deployment, List<UserChanged> changes) {
+    /** Produces the changes in one transaction; returns {@link System#nanoTime()} at its commit. */
+    private static long produce(ClusterDeployment deployment, List<UserChanged> changes) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, deployment.kafka().bootstrapServers());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 131072);
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "cluster-bench-" + System.nanoTime());
+        props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 600_000);
         UserEventCodec codec = new UserEventCodec();
         AtomicReference<Exception> failure = new AtomicReference<>();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(),
                 new ByteArraySerializer())) {
+            producer.initTransactions();
+            producer.beginTransaction();
             for (UserChanged change : changes) {
                 producer.send(codec.toRecord(change), (metadata, e) -> {
                     if (e != null) {
@@ -234,9 +229,11 @@ public final class ClusterBench {
                 });
             }
             producer.flush();
-        }
-        if (failure.get() != null) {
-            throw new IllegalStateException("producing the change set failed", failure.get());
+            if (failure.get() != null) {
+                throw new IllegalStateException("producing the change set failed", failure.get());
+            }
+            producer.commitTransaction();
+            return System.nanoTime();
         }
     }
 
@@ -292,8 +289,9 @@ public final class ClusterBench {
                             .map(e -> e.getKey() + ": " + e.getValue()).toList()).append('\n');
         }
         md.append(String.format(Locale.ROOT, "%n## Applier scale-out%n%nThe same %,d changes over %,d users (1–3 "
-                + "fields each), queued before the appliers start; store emptied and the group's offsets put back "
-                + "before each run; snapshot stream on. Clock from the first change applied to the last.%n%n"
+                + "fields each), produced in one Kafka transaction once the appliers run and their group has settled, so "
+                + "they see it all at once; store emptied before each run; snapshot stream on. Clock from that "
+                + "commit until the group's offsets (committed with each poll's snapshots) reach the end.%n%n"
                 + "| applier processes | changes/s | per process |%n|---:|---:|---:|%n", scale.changes(),
                 scale.users()));
         scale.perSecond().forEach((n, rate) -> md.append(String.format(Locale.ROOT, "| %d | %,.0f | %,.0f |%n", n,

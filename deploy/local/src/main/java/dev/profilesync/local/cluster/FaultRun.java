@@ -248,14 +248,42 @@ public final class FaultRun implements AutoCloseable {
                 .filter(e -> !observer.inKafka(e.getKey())).count();
     }
 
+    /**
+     * Waits until changes have been applied fast (under 1 s) in each of the last {@code seconds} seconds and no
+     * partition holds more than about two seconds of its share of the load unapplied (a partition whose consumer died
+     * shows no slow changes until someone applies them, so the applied changes alone cannot tell).
+     */
     private void awaitCaughtUp(Instant deadline, int seconds) {
         ClusterDeployment.pause(Duration.ofSeconds(seconds));
-        while (!observer.caughtUp(Instant.now(), seconds, FAST)) {
+        while (!observer.caughtUp(Instant.now(), seconds, FAST) || !partitionsCaughtUp()) {
             if (Instant.now().isAfter(deadline)) {
                 log.printf("%s not caught up by the deadline%n", Instant.now());
                 return;
             }
             ClusterDeployment.pause(Duration.ofMillis(500));
+        }
+    }
+
+    /** Whether every partition's unapplied records are within two seconds of its share of the load. */
+    private boolean partitionsCaughtUp() {
+        try (Admin admin = deployment.kafka().admin()) {
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> done =
+                    admin.listConsumerGroupOffsets(dev.profilesync.events.ConsumerGroups.PROFILE_APPLIER)
+                            .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest =
+                    new java.util.HashMap<>();
+            done.keySet().stream().filter(p -> p.topic().equals(Topics.USER_CHANGES))
+                    .forEach(p -> latest.put(p, org.apache.kafka.clients.admin.OffsetSpec.latest()));
+            var ends = admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
+            double perPartition = (load.perSecond() + directoryRate) / Math.max(1, latest.size());
+            long allowed = Math.max(10, Math.round(2 * perPartition));
+            return ends.entrySet().stream().allMatch(e -> done.get(e.getKey()) == null
+                    || e.getValue().offset() - done.get(e.getKey()).offset() <= allowed);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | TimeoutException e) {
+            return false; // the cluster is busy failing over: not caught up
         }
     }
 

@@ -123,6 +123,11 @@ public final class IntakeLoad implements AutoCloseable {
         }
     }
 
+    /** The rate asked for, changes per second. */
+    public int perSecond() {
+        return perSecond;
+    }
+
     /** Changes accepted so far. */
     public long accepted() {
         return accepted.get();

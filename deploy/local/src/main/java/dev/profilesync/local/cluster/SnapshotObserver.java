@@ -74,6 +74,8 @@ public final class SnapshotObserver implements AutoCloseable {
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // partitions added while running must be seen at once, or their changes would count as lost
+        props.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 2000);
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
             java.util.Set<TopicPartition> assigned = new java.util.HashSet<>();
