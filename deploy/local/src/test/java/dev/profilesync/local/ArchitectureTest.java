@@ -75,7 +75,7 @@ class ArchitectureTest {
                 .whereLayer("scim").mayNotBeAccessedByAnyLayer()
                 .whereLayer("snapshots").mayNotBeAccessedByAnyLayer()
                 .whereLayer("dead letters").mayNotBeAccessedByAnyLayer()
-                .whereLayer("table").mayOnlyBeAccessedByLayers("write", "read", "snapshots")
+                .whereLayer("table").mayOnlyBeAccessedByLayers("write", "read", "snapshots", "scim")
                 .check(classes);
     }
 
