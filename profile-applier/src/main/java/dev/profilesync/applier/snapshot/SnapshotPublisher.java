@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
 import org.springframework.stereotype.Component;
 
 import dev.profilesync.applier.read.ProfileQueries;
@@ -44,7 +45,10 @@ import io.micrometer.core.instrument.MeterRegistry;
  * One transactional producer per input partition, with the same transactional id in every instance
  * ({@link ConsumerGroups#SNAPSHOT_TRANSACTIONAL_ID_PREFIX}, topic, partition): a partition's snapshots and offsets
  * commit together, and when an instance dies with a transaction open, the partition's next owner fences and aborts it
- * as it starts its own, so {@code read_committed} readers are not held back until the dead one's times out.
+ * as it starts its own, so {@code read_committed} readers are not held back until the dead one's times out. The
+ * producer is made as soon as a partition is assigned (this is the container's rebalance listener): a dead owner's
+ * open transaction also holds the partition's committed offset, and the new owner's consumer could not even fetch
+ * its position until that transaction was fenced or had timed out (measured: a minute of delay after a kill -9).
  * <p>
  * Crash-safe: a crash after the store commit and before the Kafka commit leaves the offsets where they were and the
  * sent snapshots invisible, so the poll is delivered again, applied again (a no-op for the converged store) and its
@@ -56,7 +60,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  */
 @Component
 @ConditionalOnProperty(name = "profile-sync.applier.snapshots.enabled", havingValue = "true", matchIfMissing = true)
-class SnapshotPublisher implements PollPublisher, DisposableBean {
+class SnapshotPublisher implements PollPublisher, ConsumerAwareRebalanceListener, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(SnapshotPublisher.class);
     static final String FAILPOINT = "halt-before-snapshots:";
@@ -228,6 +232,44 @@ class SnapshotPublisher implements PollPublisher, DisposableBean {
             }
             open.clear();
         }
+    }
+
+    /**
+     * A partition is ours now: a producer with its transactional id is registered at once, which aborts whatever
+     * transaction a previous owner left open, before the consumer asks for the partition's committed offset (pending
+     * while that transaction is open). A producer kept from an earlier spell of ownership was fenced by the owner in
+     * between, so it is replaced.
+     */
+    @Override
+    public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        for (TopicPartition partition : partitions) {
+            Producer<String, byte[]> earlier = producers.get(partition);
+            if (earlier != null) {
+                discard(partition, earlier);
+            }
+            try {
+                producerOf(partition);
+            } catch (RuntimeException e) {
+                log.warn("Could not register the snapshot producer of {} yet ({}); the first poll will", partition,
+                        e.toString());
+            }
+        }
+    }
+
+    /** The partition went to another instance, which fences this one's producer: close it. */
+    @Override
+    public void onPartitionsRevokedAfterCommit(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        for (TopicPartition partition : partitions) {
+            Producer<String, byte[]> producer = producers.get(partition);
+            if (producer != null) {
+                discard(partition, producer);
+            }
+        }
+    }
+
+    @Override
+    public void onPartitionsLost(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        onPartitionsRevokedAfterCommit(consumer, partitions);
     }
 
     /** The partition's producer, made and registered (fencing any other with its id) on first use. */

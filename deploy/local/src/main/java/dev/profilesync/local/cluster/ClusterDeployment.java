@@ -136,6 +136,12 @@ public final class ClusterDeployment implements AutoCloseable {
             ClusterDeployment deployment = new ClusterDeployment(directory, shape, kafka, proxy, schema, simulator,
                     apiKey);
             deployment.launchAll(launcher);
+            // Ctrl-C or a killed harness must not leave brokers and services running
+            Thread cleanUp = new Thread(() -> {
+                deployment.instances.values().forEach(instance -> instance.process().kill());
+                deployment.kafka.close();
+            }, "cluster-clean-up");
+            Runtime.getRuntime().addShutdownHook(cleanUp);
             deployment.awaitReady(Duration.ofMinutes(5));
             return deployment;
         } catch (IOException | RuntimeException e) {
