@@ -296,6 +296,17 @@ public final class FaultRun implements AutoCloseable {
         broker.start();
         deployment.kafka().awaitBrokers(KafkaCluster.NODES, Duration.ofMinutes(2));
         awaitFullyReplicated(Duration.ofMinutes(3));
+        // move leadership (and the group and transaction coordinators) back to the restarted node now, inside this
+        // fault's window, rather than whenever the brokers' periodic leader rebalance gets to it during a later fault
+        try (Admin admin = deployment.kafka().admin()) {
+            admin.electLeaders(org.apache.kafka.common.ElectionType.PREFERRED, null).partitions()
+                    .get(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            log.printf("%s preferred leader election: %s%n", Instant.now(), e);
+        }
     }
 
     private static int otherThan(int controller) {
