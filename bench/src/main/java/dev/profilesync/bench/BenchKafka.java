@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -20,7 +19,6 @@ import org.springframework.util.FileSystemUtils;
 
 import dev.profilesync.events.Topics;
 import dev.profilesync.events.UserChanged;
-import dev.profilesync.events.UserEventCodec;
 import dev.profilesync.local.LocalKafka;
 import dev.profilesync.local.LocalSettings;
 
@@ -54,22 +52,14 @@ final class BenchKafka implements AutoCloseable {
         props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 131072);
-        UserEventCodec codec = new UserEventCodec();
-        AtomicReference<Exception> failure = new AtomicReference<>();
+        Exception failure;
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(),
                 new ByteArraySerializer())) {
-            for (UserChanged change : changes) {
-                producer.send(codec.toRecord(change), (metadata, e) -> {
-                    if (e != null) {
-                        failure.compareAndSet(null, e);
-                    }
-                });
-            }
-            producer.flush();
+            failure = ChangeSet.send(producer, changes);
         }
-        if (failure.get() != null) {
+        if (failure != null) {
             close();
-            throw new IllegalStateException("pre-loading the topic failed", failure.get());
+            throw new IllegalStateException("pre-loading the topic failed", failure);
         }
         verifyLoaded(changes.size());
         Quiet.settle();

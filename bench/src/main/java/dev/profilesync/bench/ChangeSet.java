@@ -57,4 +57,24 @@ final class ChangeSet {
         }
         return out;
     }
+
+    /**
+     * Sends every change with {@code producer} and flushes; returns the first failure of any send, or null. Sends
+     * are asynchronous, so a failure is only known once they are flushed.
+     */
+    static Exception send(org.apache.kafka.clients.producer.Producer<String, byte[]> producer,
+            List<UserChanged> changes) {
+        dev.profilesync.events.UserEventCodec codec = new dev.profilesync.events.UserEventCodec();
+        java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic
+                .AtomicReference<>();
+        for (UserChanged change : changes) {
+            producer.send(codec.toRecord(change), (metadata, e) -> {
+                if (e != null) {
+                    failure.compareAndSet(null, e);
+                }
+            });
+        }
+        producer.flush();
+        return failure.get();
+    }
 }

@@ -15,7 +15,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -29,7 +28,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import dev.profilesync.events.ConsumerGroups;
 import dev.profilesync.events.Topics;
 import dev.profilesync.events.UserChanged;
-import dev.profilesync.events.UserEventCodec;
 import dev.profilesync.local.cluster.ClusterDeployment;
 import dev.profilesync.local.cluster.ClusterDeployment.Instance;
 import dev.profilesync.local.cluster.ClusterDeployment.Service;
@@ -215,22 +213,13 @@ public final class ClusterBench {
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 131072);
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "cluster-bench-" + System.nanoTime());
         props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 600_000);
-        UserEventCodec codec = new UserEventCodec();
-        AtomicReference<Exception> failure = new AtomicReference<>();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(),
                 new ByteArraySerializer())) {
             producer.initTransactions();
             producer.beginTransaction();
-            for (UserChanged change : changes) {
-                producer.send(codec.toRecord(change), (metadata, e) -> {
-                    if (e != null) {
-                        failure.compareAndSet(null, e);
-                    }
-                });
-            }
-            producer.flush();
-            if (failure.get() != null) {
-                throw new IllegalStateException("producing the change set failed", failure.get());
+            Exception failure = ChangeSet.send(producer, changes);
+            if (failure != null) {
+                throw new IllegalStateException("producing the change set failed", failure);
             }
             producer.commitTransaction();
             return System.nanoTime();

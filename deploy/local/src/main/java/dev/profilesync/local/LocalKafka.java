@@ -85,14 +85,25 @@ public final class LocalKafka implements AutoCloseable {
         try (OutputStream out = Files.newOutputStream(config)) {
             props.store(out, "written by the embedded runner to format the broker's storage");
         }
+        formatStorage(config, Uuid.randomUuid().toString(), formatArguments);
+    }
+
+    /**
+     * {@code kafka-storage format} of the node configured by {@code config}, for cluster {@code clusterId}; a
+     * directory already formatted is left as it is.
+     *
+     * @param formatArguments more arguments, e.g. {@code --add-scram}
+     */
+    public static void formatStorage(Path config, String clusterId, java.util.List<String> formatArguments) {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
-        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("format", "-t",
-                Uuid.randomUuid().toString(), "-c", config.toString(), "--ignore-formatted"));
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("format", "-t", clusterId, "-c",
+                config.toString(), "--ignore-formatted"));
         command.addAll(formatArguments);
         int status = StorageTool.execute(command.toArray(String[]::new),
                 new PrintStream(output, true, StandardCharsets.UTF_8));
         if (status != 0) {
-            throw new IllegalStateException("formatting the Kafka log directory failed: " + output);
+            throw new IllegalStateException("formatting the Kafka log directory of " + config + " failed: "
+                    + output);
         }
     }
 

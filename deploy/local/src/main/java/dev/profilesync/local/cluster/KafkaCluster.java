@@ -1,10 +1,7 @@
 package dev.profilesync.local.cluster;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +18,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
 
-import kafka.tools.StorageTool;
+import dev.profilesync.local.LocalKafka;
 
 /**
  * A Kafka cluster of three real broker processes ({@code kafka.Kafka}, what the distribution's start script runs),
@@ -68,7 +65,7 @@ public final class KafkaCluster implements AutoCloseable {
             try (OutputStream out = Files.newOutputStream(config)) {
                 props.store(out, "kafka node " + (i + 1));
             }
-            format(clusterId, config);
+            LocalKafka.formatStorage(config, clusterId, List.of());
             List<String> command = new ArrayList<>(java);
             command.add("kafka.Kafka");
             command.add(config.toString());
@@ -159,15 +156,6 @@ public final class KafkaCluster implements AutoCloseable {
         props.put("broker.heartbeat.interval.ms", "1000");
         props.put("log.retention.hours", "24");
         return props;
-    }
-
-    private static void format(String clusterId, Path config) {
-        ByteArrayOutputStream output = new ByteArrayOutputStream();
-        int status = StorageTool.execute(new String[] {"format", "-t", clusterId, "-c", config.toString(),
-            "--ignore-formatted"}, new PrintStream(output, true, StandardCharsets.UTF_8));
-        if (status != 0) {
-            throw new IllegalStateException("formatting " + config + " failed: " + output);
-        }
     }
 
     @Override
