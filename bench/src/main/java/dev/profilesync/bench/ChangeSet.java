@@ -38,11 +38,25 @@ final class ChangeSet {
             throw new IllegalArgumentException("each user once needs as many users as changes");
         }
         Random random = new Random(seed);
+        List<String> ids = ids(users, random);
+        return changes(ids, changes, random, Instant.parse("2026-01-01T00:00:00Z"), "bench-", eachUserOnce);
+    }
+
+    /** {@code users} user ids drawn from {@code random}, as {@link #generate} makes them. */
+    static List<String> ids(int users, Random random) {
         List<String> ids = new ArrayList<>(users);
         for (int i = 0; i < users; i++) {
             ids.add(new UUID(random.nextLong(), random.nextLong()).toString());
         }
-        Instant start = Instant.parse("2026-01-01T00:00:00Z");
+        return ids;
+    }
+
+    /**
+     * {@code changes} changes of users drawn from {@code ids}, observed from {@code start} one millisecond apart, with
+     * event ids {@code prefix} + number.
+     */
+    static List<UserChanged> changes(List<String> ids, int changes, Random random, Instant start, String prefix,
+            boolean eachUserOnce) {
         List<UserChanged> out = new ArrayList<>(changes);
         for (int i = 0; i < changes; i++) {
             Map<ProfileField, Object> fields = new EnumMap<>(ProfileField.class);
@@ -52,8 +66,8 @@ final class ChangeSet {
                 fields.put(field, field == ProfileField.DEPARTMENT ? DEPARTMENTS[random.nextInt(DEPARTMENTS.length)]
                         : field.jsonName() + "-" + random.nextInt(100_000));
             }
-            out.add(new UserChanged("bench-" + i, eachUserOnce ? ids.get(i) : ids.get(random.nextInt(users)), "graph",
-                    start.plusMillis(i), fields));
+            out.add(new UserChanged(prefix + i, eachUserOnce ? ids.get(i) : ids.get(random.nextInt(ids.size())),
+                    "graph", start.plusMillis(i), fields));
         }
         return out;
     }

@@ -15,6 +15,9 @@ public final class ConsumerGroups {
     /** photo-sync on {@link Topics#PHOTO_CHANGES}. */
     public static final String PHOTO_SYNC = "photo-sync";
 
+    /** photo-sync's priority lane on {@link Topics#PHOTO_REQUESTS}. */
+    public static final String PHOTO_SYNC_REQUESTS = "photo-sync-requests";
+
     /** The dead-letter replay of profile-applier: how far replay has got on the dead-letter topic. */
     public static final String PROFILE_APPLIER_DEAD_LETTER_REPLAY = "profile-applier-dlt-replay";
 
@@ -37,9 +40,12 @@ public final class ConsumerGroups {
     public record Watched(String group, String topic) {
     }
 
-    /** The groups whose lag is sync delay: the applier on user changes, photo-sync on photo changes. */
+    /**
+     * The groups whose lag is sync delay: the applier on user changes, photo-sync on photo changes and on requested
+     * photo syncs.
+     */
     public static final List<Watched> WATCHED = List.of(new Watched(PROFILE_APPLIER, Topics.USER_CHANGES),
-            new Watched(PHOTO_SYNC, Topics.PHOTO_CHANGES));
+            new Watched(PHOTO_SYNC, Topics.PHOTO_CHANGES), new Watched(PHOTO_SYNC_REQUESTS, Topics.PHOTO_REQUESTS));
 
     private ConsumerGroups() {
     }

@@ -24,7 +24,16 @@ public final class PhotoEventCodec {
 
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
+    /** The event as a record of {@link Topics#PHOTO_CHANGES}, the bulk lane. */
     public ProducerRecord<String, byte[]> toRecord(PhotoChanged event) {
+        return toRecord(event, Topics.PHOTO_CHANGES);
+    }
+
+    /**
+     * The event as a record of {@code topic}: {@link Topics#PHOTO_CHANGES} for detected changes,
+     * {@link Topics#PHOTO_REQUESTS} (the priority lane) for photo syncs somebody asked for.
+     */
+    public ProducerRecord<String, byte[]> toRecord(PhotoChanged event, String topic) {
         Headers headers = new RecordHeaders();
         put(headers, CloudEventHeaders.SPEC_VERSION, CloudEventHeaders.SPEC_VERSION_1_0);
         put(headers, CloudEventHeaders.ID, event.eventId());
@@ -38,7 +47,7 @@ public final class PhotoEventCodec {
         if (event.mediaEtag() != null) {
             data.put("mediaEtag", event.mediaEtag());
         }
-        return new ProducerRecord<>(Topics.PHOTO_CHANGES, null, event.userId(), MAPPER.writeValueAsBytes(data),
+        return new ProducerRecord<>(topic, null, event.userId(), MAPPER.writeValueAsBytes(data),
                 headers);
     }
 

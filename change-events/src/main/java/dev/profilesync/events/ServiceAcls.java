@@ -59,9 +59,10 @@ public final class ServiceAcls {
         List<Grant> grants = new ArrayList<>();
         switch (service) {
             case CHANGE_INGEST -> {
-                declares(grants, Topics.USER_CHANGES_TOPIC, Topics.PHOTO_CHANGES_TOPIC);
+                declares(grants, Topics.USER_CHANGES_TOPIC, Topics.PHOTO_REQUESTS_TOPIC);
                 topic(grants, Topics.USER_CHANGES, WRITE);
-                topic(grants, Topics.PHOTO_CHANGES, WRITE);
+                // requested photo syncs go to the priority lane
+                topic(grants, Topics.PHOTO_REQUESTS, WRITE);
                 // each batch is one transaction; every instance has its own id under this prefix
                 for (AclOperation operation : List.of(WRITE, DESCRIBE)) {
                     grants.add(new Grant(ResourceType.TRANSACTIONAL_ID, ConsumerGroups.INTAKE_TRANSACTIONAL_ID_PREFIX,
@@ -99,10 +100,13 @@ public final class ServiceAcls {
                 }
             }
             case PHOTO_SYNC -> {
-                declares(grants, Topics.PHOTO_CHANGES_TOPIC);
+                declares(grants, Topics.PHOTO_CHANGES_TOPIC, Topics.PHOTO_REQUESTS_TOPIC);
                 topic(grants, Topics.PHOTO_CHANGES, READ);
                 group(grants, ConsumerGroups.PHOTO_SYNC, READ, DESCRIBE);
                 topic(grants, Topics.PHOTO_CHANGES_TOPIC.deadLetterTopic(), WRITE);
+                topic(grants, Topics.PHOTO_REQUESTS, READ);
+                group(grants, ConsumerGroups.PHOTO_SYNC_REQUESTS, READ, DESCRIBE);
+                topic(grants, Topics.PHOTO_REQUESTS_TOPIC.deadLetterTopic(), WRITE);
                 // announces new thumbnails as changes of the photo fields (source photo-sync)
                 topic(grants, Topics.USER_CHANGES, DESCRIBE, WRITE);
             }

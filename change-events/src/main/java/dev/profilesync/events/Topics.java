@@ -23,6 +23,13 @@ public final class Topics {
     public static final String PHOTO_CHANGES = "directory.photo-changes";
 
     /**
+     * The photo priority lane: photo syncs somebody asked for ({@code POST /api/v1/users/{id}/photo:sync}). photo-sync
+     * reads it with its own consumers and serves it before any bulk photo work, so a request never waits behind the
+     * new-user and sweep backlog of {@link #PHOTO_CHANGES}.
+     */
+    public static final String PHOTO_REQUESTS = "directory.photo-requests";
+
+    /**
      * directory-sync's own durable state, compacted: the Graph delta position and the users it knows with their last
      * photo media etag. Keys are in {@link DirectoryStateKeys}.
      */
@@ -64,13 +71,15 @@ public final class Topics {
 
     public static final Declaration USER_CHANGES_TOPIC = new Declaration(USER_CHANGES, 0, false, true);
     public static final Declaration PHOTO_CHANGES_TOPIC = new Declaration(PHOTO_CHANGES, 0, false, true);
+    public static final Declaration PHOTO_REQUESTS_TOPIC = new Declaration(PHOTO_REQUESTS, 0, false, true);
     public static final Declaration INGEST_STATE_TOPIC = new Declaration(INGEST_STATE, 1, true, false);
     public static final Declaration DIRECTORY_SYNC_LEASE_TOPIC = new Declaration(DIRECTORY_SYNC_LEASE, 1, false,
             false);
     public static final Declaration PROFILE_SNAPSHOTS_TOPIC = new Declaration(PROFILE_SNAPSHOTS, 0, true, false);
 
     /** Every topic of the contract. */
-    public static final List<Declaration> ALL = List.of(USER_CHANGES_TOPIC, PHOTO_CHANGES_TOPIC, INGEST_STATE_TOPIC,
+    public static final List<Declaration> ALL = List.of(USER_CHANGES_TOPIC, PHOTO_CHANGES_TOPIC, PHOTO_REQUESTS_TOPIC,
+            INGEST_STATE_TOPIC,
             DIRECTORY_SYNC_LEASE_TOPIC, PROFILE_SNAPSHOTS_TOPIC);
 
     private Topics() {

@@ -27,12 +27,13 @@ class ServiceAclsTest {
     void onlyTheOwnersWriteEachTopic() {
         assertThat(writersOf(Topics.USER_CHANGES)).containsExactlyInAnyOrder(Service.CHANGE_INGEST,
                 Service.DIRECTORY_SYNC, Service.PHOTO_SYNC, Service.PROFILE_APPLIER);
-        assertThat(writersOf(Topics.PHOTO_CHANGES)).containsExactlyInAnyOrder(Service.CHANGE_INGEST,
-                Service.DIRECTORY_SYNC);
+        assertThat(writersOf(Topics.PHOTO_CHANGES)).containsExactly(Service.DIRECTORY_SYNC);
+        assertThat(writersOf(Topics.PHOTO_REQUESTS)).containsExactly(Service.CHANGE_INGEST);
         assertThat(writersOf(Topics.INGEST_STATE)).containsExactly(Service.DIRECTORY_SYNC);
         assertThat(writersOf(Topics.DIRECTORY_SYNC_LEASE)).containsExactly(Service.DIRECTORY_SYNC);
         assertThat(writersOf(Topics.USER_CHANGES_TOPIC.deadLetterTopic())).containsExactly(Service.PROFILE_APPLIER);
         assertThat(writersOf(Topics.PHOTO_CHANGES_TOPIC.deadLetterTopic())).containsExactly(Service.PHOTO_SYNC);
+        assertThat(writersOf(Topics.PHOTO_REQUESTS_TOPIC.deadLetterTopic())).containsExactly(Service.PHOTO_SYNC);
         assertThat(writersOf(Topics.PROFILE_SNAPSHOTS)).containsExactly(Service.PROFILE_APPLIER);
     }
 

@@ -17,7 +17,7 @@ class KafkaTopicsConfig {
 
     @Bean
     KafkaAdmin.NewTopics contractTopics(IngestProperties properties) {
-        return properties.topics().declare(Topics.USER_CHANGES_TOPIC, Topics.PHOTO_CHANGES_TOPIC);
+        return properties.topics().declare(Topics.USER_CHANGES_TOPIC, Topics.PHOTO_REQUESTS_TOPIC);
     }
 
     /** Readiness: Kafka answers. */

@@ -14,7 +14,9 @@ import tools.jackson.databind.JsonNode;
  * <li>{@code GET users?offset=&limit=} a page of current users</li>
  * <li>{@code POST users} hire; {@code PATCH users/{id}} change attributes; {@code DELETE users/{id}} leaver</li>
  * <li>{@code POST users/{id}/photo} a new photo (the body's bytes, or a rendered one); {@code DELETE} removes it</li>
- * <li>{@code GET clients}: delta page requests served per client (bearer token)</li>
+ * <li>{@code GET clients}: delta page requests served per client (bearer token), the most photo requests each client
+ * had in flight at once, and how many photo requests were refused with 429 for too many in flight (Graph allows 4 per
+ * app)</li>
  * <li>{@code PUT faults}, {@code POST tokens/expire}, {@code PUT generator} ({@code {"changesPerSecond":5}})</li>
  * </ul>
  */
@@ -73,7 +75,9 @@ final class AdminApi {
                 generator.rate(body.path("changesPerSecond").asDouble(0));
                 yield Reply.json(200, Map.of("changesPerSecond", generator.rate()));
             }
-            case "GET clients" -> Reply.json(200, Map.of("deltaRequests", graph.deltaRequestsByToken()));
+            case "GET clients" -> Reply.json(200, Map.of("deltaRequests", graph.deltaRequestsByToken(),
+                    "photoRequestsMostInFlight", graph.photoRequestsMostInFlight(),
+                    "photoRequestsRefused", graph.photoRequestsRefused()));
             case "GET sequence" -> Reply.json(200, Map.of("sequence", tenant.sequence()));
             default -> Reply.error(404, "NotFound", "no admin operation " + method + " " + path);
         };

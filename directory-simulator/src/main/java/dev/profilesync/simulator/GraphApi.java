@@ -26,7 +26,14 @@ final class GraphApi {
     private final AtomicLong pages = new AtomicLong();
     private final AtomicLong faultsServed = new AtomicLong();
     private final Map<String, AtomicLong> deltaRequestsByToken = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> photoRequestsInFlight =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> photoRequestsMostInFlight =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final AtomicLong photoRequestsRefused = new AtomicLong();
     private volatile Faults faults = Faults.NONE;
+    /** Graph answers 429 to an app's photo request beyond this many in flight at once. */
+    private volatile int photoConcurrency = 4;
 
     GraphApi(Tenant tenant, DeltaQuery delta, Subscriptions subscriptions) {
         this.tenant = tenant;
@@ -54,12 +61,58 @@ final class GraphApi {
         return counts;
     }
 
+    void photoConcurrency(int limit) {
+        this.photoConcurrency = limit;
+    }
+
+    /** The most photo requests ({@code /photo}, {@code /photos}, {@code $batch}) each client had in flight at once. */
+    Map<String, Integer> photoRequestsMostInFlight() {
+        Map<String, Integer> most = new java.util.TreeMap<>();
+        photoRequestsMostInFlight.forEach((token, count) -> most.put(token, count.get()));
+        return most;
+    }
+
+    /** Photo requests refused with 429 because the client had too many in flight. */
+    long photoRequestsRefused() {
+        return photoRequestsRefused.get();
+    }
+
     /** Handles {@code /v1.0/...}; {@code path} is without the {@code /v1.0} prefix. */
     Reply handle(String method, String path, Map<String, String> query, String authorization, JsonNode body,
             String baseUrl) throws InterruptedException {
         if (authorization == null || !authorization.startsWith("Bearer ") || authorization.length() < 8) {
             return Reply.error(401, "InvalidAuthenticationToken", "Access token is empty.");
         }
+        if (!isPhoto(path)) {
+            return served(method, path, query, authorization, body, baseUrl);
+        }
+        // Graph limits photo requests to a few in flight per app: beyond that, 429
+        String token = authorization.substring("Bearer ".length());
+        java.util.concurrent.atomic.AtomicInteger inFlight = photoRequestsInFlight.computeIfAbsent(token,
+                t -> new java.util.concurrent.atomic.AtomicInteger());
+        int now = inFlight.incrementAndGet();
+        try {
+            photoRequestsMostInFlight.computeIfAbsent(token, t -> new java.util.concurrent.atomic.AtomicInteger())
+                    .accumulateAndGet(now, Math::max);
+            if (now > photoConcurrency) {
+                photoRequestsRefused.incrementAndGet();
+                return Reply.error(429, "TooManyRequests", "Too many concurrent photo requests")
+                        .withHeader("Retry-After", "1");
+            }
+            return served(method, path, query, authorization, body, baseUrl);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private static boolean isPhoto(String path) {
+        String[] parts = path.replaceAll("^/+", "").split("/");
+        return parts[0].equals("$batch") || (parts.length >= 3 && parts[0].equals("users")
+                && (parts[2].equals("photo") || parts[2].equals("photos")));
+    }
+
+    private Reply served(String method, String path, Map<String, String> query, String authorization,
+            JsonNode body, String baseUrl) throws InterruptedException {
         Faults current = faults;
         if (current.delayMillis() > 0) {
             Thread.sleep(current.delayMillis());
@@ -104,7 +157,13 @@ final class GraphApi {
             return page;
         }
         if (method.equals("GET") && parts.length >= 3 && parts[0].equals("users") && parts[2].equals("photo")) {
-            return photo(parts[1], parts.length == 4 && parts[3].equals("$value"));
+            return photo(parts[1], null, parts.length == 4 && parts[3].equals("$value"));
+        }
+        if (method.equals("GET") && parts.length == 3 && parts[0].equals("users") && parts[2].equals("photos")) {
+            return photoSizes(parts[1]);
+        }
+        if (method.equals("GET") && parts.length >= 4 && parts[0].equals("users") && parts[2].equals("photos")) {
+            return photo(parts[1], parts[3], parts.length == 5 && parts[4].equals("$value"));
         }
         if (method.equals("GET") && parts.length == 2 && parts[0].equals("users")) {
             return tenant.userById(parts[1]).map(user -> Reply.json(200, user))
@@ -124,7 +183,13 @@ final class GraphApi {
         return Reply.error(404, "BadRequest", "Resource not found for the segment '" + path + "'.");
     }
 
-    private Reply photo(String userId, boolean bytes) {
+    /**
+     * A photo's metadata or bytes: the default photo ({@code size} null, {@code /photo}) or one of Graph's sizes
+     * ({@code /photos/48x48}). A generated photo exists in every size; a photo uploaded through the admin API is kept
+     * as uploaded, in its one size, so for it every {@code /photos/{size}} is 404, as Graph answers for a size a photo
+     * does not have.
+     */
+    private Reply photo(String userId, String size, boolean bytes) {
         Optional<Integer> index = tenant.indexOf(userId).filter(tenant::exists);
         if (index.isEmpty()) {
             return Reply.error(404, "Request_ResourceNotFound", "no user " + userId);
@@ -133,24 +198,70 @@ final class GraphApi {
             return Reply.error(403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.");
         }
         Optional<String> etag = tenant.mediaEtag(index.get());
+        Optional<byte[]> custom = tenant.customPhoto(index.get());
+        int side = PhotoRenderer.SIZE;
+        if (size != null) {
+            side = sideOf(size);
+            if (side < 0 || custom.isPresent()) {
+                return Reply.error(404, "ImageNotFound", "The photo wasn't found in size " + size + ".");
+            }
+        }
         if (etag.isEmpty()) {
             return Reply.error(404, "ImageNotFound", "Exception of type 'Microsoft.Fast.Profile.Core.Exception."
                     + "ImageNotFoundException' was thrown.");
         }
         if (bytes) {
-            byte[] image = tenant.customPhoto(index.get()).orElseGet(() -> PhotoRenderer.render(
-                    String.valueOf(tenant.user(index.get()).get("displayName")), userId,
-                    tenant.photoVersion(index.get())));
+            int chosen = side;
+            byte[] image = custom.orElseGet(() -> PhotoRenderer.render(userId, tenant.photoVersion(index.get()),
+                    chosen));
             return new Reply(200, "image/jpeg", image, Map.of("ETag", etag.get()));
         }
+        return Reply.json(200, photoMeta(userId, etag.get(), side, size != null));
+    }
+
+    private static Map<String, Object> photoMeta(String userId, String etag, int side, boolean sized) {
         Map<String, Object> meta = new LinkedHashMap<>();
-        meta.put("@odata.context", "https://graph.microsoft.com/v1.0/$metadata#users('" + userId + "')/photo/$entity");
+        meta.put("@odata.context", "https://graph.microsoft.com/v1.0/$metadata#users('" + userId + "')/"
+                + (sized ? "photos" : "photo") + "/$entity");
         meta.put("@odata.mediaContentType", "image/jpeg");
-        meta.put("@odata.mediaEtag", etag.get());
-        meta.put("id", PhotoRenderer.SIZE + "X" + PhotoRenderer.SIZE);
-        meta.put("height", PhotoRenderer.SIZE);
-        meta.put("width", PhotoRenderer.SIZE);
-        return Reply.json(200, meta);
+        meta.put("@odata.mediaEtag", etag);
+        meta.put("id", side + "X" + side);
+        meta.put("height", side);
+        meta.put("width", side);
+        return meta;
+    }
+
+    /** {@code GET /users/{id}/photos}: the sizes the user's photo has. */
+    private Reply photoSizes(String userId) {
+        Optional<Integer> index = tenant.indexOf(userId).filter(tenant::exists);
+        if (index.isEmpty()) {
+            return Reply.error(404, "Request_ResourceNotFound", "no user " + userId);
+        }
+        Optional<String> etag = tenant.mediaEtag(index.get());
+        List<Map<String, Object>> sizes = new ArrayList<>();
+        if (etag.isPresent()) {
+            List<Integer> sides = tenant.customPhoto(index.get()).isPresent() ? List.of(PhotoRenderer.SIZE)
+                    : PhotoRenderer.SIDES;
+            for (int side : sides) {
+                sizes.add(photoMeta(userId, etag.get(), side, true));
+            }
+        }
+        return Reply.json(200, Map.of("@odata.context", "https://graph.microsoft.com/v1.0/$metadata#users('"
+                + userId + "')/photos", "value", sizes));
+    }
+
+    /** The side of a Graph size id such as {@code 48x48}, or -1 when it is not one of Graph's sizes. */
+    private static int sideOf(String size) {
+        String[] sides = size.toLowerCase(java.util.Locale.ROOT).split("x");
+        try {
+            if (sides.length == 2 && sides[0].equals(sides[1]) && PhotoRenderer.SIDES.contains(Integer.parseInt(
+                    sides[0]))) {
+                return Integer.parseInt(sides[0]);
+            }
+        } catch (NumberFormatException e) {
+            // not a size
+        }
+        return -1;
     }
 
     private Reply batch(JsonNode body, String baseUrl, Faults current) {

@@ -23,6 +23,8 @@ import jakarta.validation.constraints.NotNull;
  * @param deltaInterval time between scheduled delta rounds; a change notification starts one at once
  * @param photoSweepInterval time between sweeps comparing every user's photo media etag
  * @param photoBatchSize photo requests per {@code $batch} (at most 20)
+ * @param photoConcurrency {@code $batch} requests of a photo sweep in flight at once (Graph allows 4 photo requests
+ *        per app at a time)
  * @param publishTimeout how long publishing one page may wait for Kafka
  * @param webhook the change-notification subscription
  * @param lease the election of the active instance
@@ -35,6 +37,7 @@ import jakarta.validation.constraints.NotNull;
 @ConfigurationProperties("profile-sync.directory")
 public record DirectorySyncProperties(String tenant, @Valid @NotNull GraphSettings graph,
         @NotNull Duration deltaInterval, @NotNull Duration photoSweepInterval, @Min(1) @Max(20) int photoBatchSize,
+        @Min(1) @Max(4) int photoConcurrency,
         @NotNull Duration publishTimeout, @Valid @NotNull Webhook webhook, @Valid @NotNull Lease lease,
         @Valid @NotNull TopicSettings topics, @DecimalMin("0.0") @DecimalMax("1.0") double maxDeletionShare) {
 

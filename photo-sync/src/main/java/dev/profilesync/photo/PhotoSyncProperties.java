@@ -22,7 +22,8 @@ import jakarta.validation.constraints.Size;
 /**
  * Settings of photo-sync, prefix {@code profile-sync.photo}, validated at start-up.
  *
- * @param consumers consumer threads
+ * @param consumers consumer threads of the bulk lane (new users, detected changes, sweeps)
+ * @param priorityConsumers consumer threads of the priority lane (requested photo syncs)
  * @param graphConcurrency most Graph photo requests in flight (Graph allows 4 per app)
  * @param sizes thumbnail name to side in pixels
  * @param store where thumbnails are kept
@@ -33,7 +34,7 @@ import jakarta.validation.constraints.Size;
  */
 @Validated
 @ConfigurationProperties("profile-sync.photo")
-public record PhotoSyncProperties(@Min(1) int consumers, @Min(1) int graphConcurrency,
+public record PhotoSyncProperties(@Min(1) int consumers, @Min(1) int priorityConsumers, @Min(1) int graphConcurrency,
         @NotEmpty Map<String, Integer> sizes, @NotNull Path store, @NotBlank String publicUrl,
         @Valid @NotNull Limits limits, @Valid @NotNull GraphSettings graph, @Valid @NotNull TopicSettings topics,
         @Valid @NotNull Links links) {

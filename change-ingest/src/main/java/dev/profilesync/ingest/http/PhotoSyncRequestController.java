@@ -13,13 +13,15 @@ import org.springframework.web.bind.annotation.RestController;
 import dev.profilesync.events.Identifiers;
 import dev.profilesync.events.PhotoChanged;
 import dev.profilesync.events.PhotoEventCodec;
+import dev.profilesync.events.Topics;
 import dev.profilesync.ingest.IngestProperties;
 import dev.profilesync.ingest.publish.UserEventPublisher;
 import jakarta.servlet.http.HttpServletRequest;
 
 /**
  * {@code POST /api/v1/users/{id}/photo:sync}: "start a photo sync" for one user, now instant. It publishes a
- * photo-change event; photo-sync fetches the photo and renders thumbnails if the photo changed.
+ * photo-change event on the priority lane ({@code directory.photo-requests}); photo-sync fetches the photo and renders
+ * thumbnails if the photo changed, ahead of any bulk photo work.
  */
 @RestController
 class PhotoSyncRequestController {
@@ -42,7 +44,8 @@ class PhotoSyncRequestController {
         String source = Identifiers.isSource(client) ? client : "intake";
         PhotoChanged event = new PhotoChanged("photo-sync-request-" + UUID.randomUUID(), userId, source,
                 clock.instant(), "requested", null);
-        publisher.publishRecords(java.util.List.of(codec.toRecord(event)), settings.publishTimeout());
+        publisher.publishRecords(java.util.List.of(codec.toRecord(event, Topics.PHOTO_REQUESTS)),
+                settings.publishTimeout());
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("eventId", event.eventId(), "userId", userId));
     }
 }

@@ -216,7 +216,7 @@ class MalformedRequestsIT {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
             long total = 0;
-            for (String topic : List.of(Topics.USER_CHANGES, Topics.PHOTO_CHANGES)) {
+            for (String topic : List.of(Topics.USER_CHANGES, Topics.PHOTO_REQUESTS)) {
                 List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                         .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
                 Map<TopicPartition, Long> end = consumer.endOffsets(partitions);

@@ -1,6 +1,7 @@
 package dev.profilesync.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
@@ -164,6 +165,18 @@ abstract class EndToEndContract {
         assertThat(secondPage.get("hasMore").booleanValue()).isFalse();
         var byMail = client().applierGet("/api/v1/profiles?department=" + department + "&query=GRACE@");
         assertThat(byMail.get("items")).hasSize(1);
+        var byName = client().applierGet("/api/v1/profiles?department=" + department + "&query=rbara%20lis");
+        assertThat(byName.get("items")).hasSize(1);
+
+        // keyset paging: each page names the next one's cursor
+        String next = firstPage.get("next").asString();
+        var afterCursor = client().applierGet("/api/v1/profiles?department=" + department + "&size=2&cursor=" + next);
+        assertThat(afterCursor.get("items")).hasSize(1);
+        assertThat(afterCursor.get("items").get(0).get("displayName").asString()).isEqualTo("Grace Hopper");
+        assertThat(afterCursor.get("hasMore").booleanValue()).isFalse();
+        assertThat(afterCursor.has("next")).isFalse();
+        assertThatThrownBy(() -> client().applierGet("/api/v1/profiles?cursor=not-a-cursor"))
+                .hasMessageContaining("400").hasMessageContaining("invalid-cursor");
     }
 
     @Test

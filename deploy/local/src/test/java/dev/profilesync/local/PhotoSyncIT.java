@@ -13,6 +13,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import dev.profilesync.events.DeadLetters;
 import dev.profilesync.events.Topics;
+import dev.profilesync.simulator.Faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -214,6 +215,32 @@ class PhotoSyncIT {
     }
 
     @Test
+    void aRequestedSyncIsServedAheadOfTheBulkBacklog() throws Exception {
+        String user = userWithPhoto(51);
+        await().atMost(PATIENCE).until(() -> client.profile(user) != null);
+        double bulkBefore = outcome("synced") + outcome("no-photo");
+        // Graph answers slowly (100 ms a request), and 300 new hires queue 300 photos on the bulk lane: with 4
+        // requests in flight that is some 15 s of bulk work
+        system.simulator().faults(new Faults(0, 0, 0, 100, 1));
+        try {
+            for (int i = 0; i < 300; i++) {
+                system.simulator().tenant().hire();
+            }
+            await().atMost(PATIENCE).until(() -> outcome("synced") + outcome("no-photo") > bulkBefore + 10);
+            String before = photo(user, "small", null).headers().firstValue("ETag").orElse("none");
+            system.simulator().tenant().changePhoto(user, null);
+            requestSync(user);
+            await().atMost(PATIENCE).until(() -> !before.equals(photo(user, "small", null).headers()
+                    .firstValue("ETag").orElse("none")));
+            assertThat(outcome("synced") + outcome("no-photo") - bulkBefore)
+                    .as("bulk photos done when the requested one was served (of some 300 queued before it)")
+                    .isLessThan(200);
+        } finally {
+            system.simulator().faults(Faults.NONE);
+        }
+    }
+
+    @Test
     void aLeaverLosesTheirPhotoAndItIsNoLongerServed() throws Exception {
         String leaver = userWithPhoto(41);
         requestSync(leaver);
@@ -222,7 +249,10 @@ class PhotoSyncIT {
         await().atMost(PATIENCE).until(() -> photo(leaver, "small", null).statusCode() == 404);
     }
 
-    /** The reasons of the dead letters of {@code directory.photo-changes} keyed by {@code user}. */
+    /**
+     * The reasons of the dead letters keyed by {@code user}, of both photo lanes ({@code directory.photo-changes} and
+     * the priority lane {@code directory.photo-requests}, where requested syncs go).
+     */
     private static List<String> deadLetterReasons(String user) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, system.settings().bootstrapServers());
@@ -231,7 +261,8 @@ class PhotoSyncIT {
         List<String> reasons = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(Topics.deadLetterOf(Topics.PHOTO_CHANGES)));
+            consumer.subscribe(List.of(Topics.deadLetterOf(Topics.PHOTO_CHANGES),
+                    Topics.deadLetterOf(Topics.PHOTO_REQUESTS)));
             long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
             while (System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {

@@ -38,8 +38,9 @@ final class StoreTruth {
 
     private static TreeMap<String, String> storeLines(ProfileSyncClient client) {
         TreeMap<String, String> lines = new TreeMap<>();
-        for (int page = 0;; page++) {
-            JsonNode result = client.applierGet("/api/v1/profiles?size=200&page=" + page);
+        for (String cursor = "";;) {
+            JsonNode result = client.applierGet("/api/v1/profiles?size=200" + (cursor.isEmpty() ? ""
+                    : "&cursor=" + cursor));
             for (JsonNode profile : result.get("items")) {
                 StringBuilder line = new StringBuilder();
                 for (String attribute : ATTRIBUTES) {
@@ -50,6 +51,7 @@ final class StoreTruth {
             if (!result.get("hasMore").booleanValue()) {
                 return lines;
             }
+            cursor = result.get("next").asString();
         }
     }
 

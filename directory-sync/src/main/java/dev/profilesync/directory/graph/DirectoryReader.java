@@ -60,6 +60,8 @@ public class DirectoryReader implements SmartLifecycle, Lease.Holder, HealthIndi
     private final Timer roundTimer;
     private final Counter usersIngested;
     private final SubscriptionKeeper subscriptions;
+    /** Runs a photo sweep's {@code $batch} requests, {@code photo-concurrency} at a time; daemon threads. */
+    private final java.util.concurrent.ExecutorService sweepRequests;
     private volatile boolean triggered;
     private volatile boolean stopping;
     private volatile Thread worker;
@@ -76,6 +78,11 @@ public class DirectoryReader implements SmartLifecycle, Lease.Holder, HealthIndi
         this.usersIngested = Counter.builder("profile_sync_graph_users_ingested")
                 .description("Users read from Graph delta pages and published").register(registry);
         this.subscriptions = new SubscriptionKeeper(graph, properties.webhook(), registry, clock);
+        this.sweepRequests = java.util.concurrent.Executors.newFixedThreadPool(properties.photoConcurrency(), r -> {
+            Thread thread = new Thread(r, "photo-sweep");
+            thread.setDaemon(true);
+            return thread;
+        });
         registry.gauge("profile_sync_graph_last_success_timestamp_seconds", lastSuccess, v -> v.get() / 1000.0);
         registry.gauge("profile_sync_directory_active", active, AtomicLong::get);
         registry.gauge("profile_sync_graph_deletions_held", heldDeletions, AtomicLong::get);
@@ -197,7 +204,8 @@ public class DirectoryReader implements SmartLifecycle, Lease.Holder, HealthIndi
 
     private void rounds(FencedPublisher publisher, DirectoryState state) {
         DeltaSync delta = new DeltaSync(graph, publisher, state, instance, properties.maxDeletionShare(), clock);
-        PhotoSweep photos = new PhotoSweep(graph, publisher, state, properties.photoBatchSize(), clock);
+        PhotoSweep photos = new PhotoSweep(graph, publisher, state, properties.photoBatchSize(), clock,
+                sweepRequests, properties.photoConcurrency());
         Instant nextRound = Instant.EPOCH;
         // a sweep that was in progress (before a restart or take-over) resumes at once
         Instant nextSweep = photos.inProgress() ? Instant.EPOCH : clock.instant().plus(properties.photoSweepInterval());

@@ -8,6 +8,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -23,10 +26,11 @@ import dev.profilesync.graph.MediaEtags;
 
 /**
  * Photos are not part of Graph's user delta, so they are detected by comparing every known user's photo media etag
- * with the one last seen, {@code photoBatchSize} users per {@code $batch} request, one request at a time. A changed
- * etag, or a photo that disappeared, becomes a {@link PhotoChanged}. Throttled entries are retried in the next sweep.
- * A sweep goes through the users in id order a few batches at a time ({@link #step}), so delta rounds never wait
- * behind a whole sweep; its cursor is saved with every batch, so a restart or take-over resumes it.
+ * with the one last seen, {@code photoBatchSize} users per {@code $batch} request, up to {@code concurrency} requests
+ * in flight (Graph allows 4 photo requests per app at a time). A changed etag, or a photo that disappeared, becomes a
+ * {@link PhotoChanged}. Throttled entries are retried in the next sweep. A sweep goes through the users in id order a
+ * step at a time ({@link #step}), so delta rounds never wait behind a whole sweep; a step's changes and the sweep's
+ * cursor after it are published in one transaction, so a restart or take-over resumes after the last published step.
  */
 final class PhotoSweep {
 
@@ -39,13 +43,20 @@ final class PhotoSweep {
     private final DirectoryState state;
     private final int batchSize;
     private final Clock clock;
+    private final ExecutorService requests;
+    private final int concurrency;
     private final PhotoEventCodec codec = new PhotoEventCodec();
     /** The users the sweep in progress still has to check, in id order, and how far it got through them. */
     private List<String> remaining;
     private int position;
 
+    /**
+     * @param requests runs the {@code $batch} requests; at most {@code concurrency} are in flight at once
+     */
     PhotoSweep(GraphServiceClient graph, FencedPublisher publisher, DirectoryState state, int batchSize,
-            Clock clock) {
+            Clock clock, ExecutorService requests, int concurrency) {
+        this.requests = requests;
+        this.concurrency = Math.max(1, concurrency);
         this.graph = graph;
         this.publisher = publisher;
         this.state = state;
@@ -79,29 +90,67 @@ final class PhotoSweep {
     }
 
     private Outcome checkAll(List<String> next, int limit) throws IOException {
+        boolean finished = next.size() < limit;
+        List<List<String>> batches = new ArrayList<>();
+        for (int from = 0; from < next.size(); from += batchSize) {
+            batches.add(next.subList(from, Math.min(next.size(), from + batchSize)));
+        }
+        // the batches go out a wave of `concurrency` at a time; the step's changes are published together
+        Instant observedAt = clock.instant();
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
         int changed = 0;
         int throttled = 0;
-        for (int from = 0; from < next.size(); from += batchSize) {
-            List<String> batch = next.subList(from, Math.min(next.size(), from + batchSize));
-            boolean last = from + batchSize >= next.size() && next.size() < limit;
-            Outcome checked = check(batch, last ? null : batch.get(batch.size() - 1));
-            changed += checked.changed();
-            throttled += checked.throttled();
+        for (int wave = 0; wave < batches.size(); wave += concurrency) {
+            List<Future<Map<String, String>>> answers = new ArrayList<>();
+            for (List<String> batch : batches.subList(wave, Math.min(batches.size(), wave + concurrency))) {
+                answers.add(requests.submit(() -> etags(batch)));
+            }
+            for (Future<Map<String, String>> answer : answers) {
+                Map<String, String> etags = result(answer);
+                for (Map.Entry<String, String> user : etags.entrySet()) {
+                    String etag = user.getValue();
+                    if (etag == null) {
+                        throttled++;
+                    } else if (!etag.equals(state.etag(user.getKey())) && state.knows(user.getKey())) {
+                        changed++;
+                        records.add(state.rememberEtag(user.getKey(), etag));
+                        records.add(codec.toRecord(new PhotoChanged(GraphUsers.SOURCE + "-" + UUID.randomUUID(),
+                                user.getKey(), GraphUsers.SOURCE, observedAt, etag.isEmpty() ? "removed"
+                                        : "etag-changed", etag.isEmpty() ? null : etag)));
+                    }
+                }
+            }
         }
-        boolean finished = next.size() < limit;
         if (finished) {
             remaining = null;
         }
-        if (next.isEmpty() && state.sweepCursor() != null) {
-            List<ProducerRecord<String, byte[]>> end = new ArrayList<>(List.of(state.saveSweepCursor(null)));
-            publisher.publish(end);
-            state.committed(end);
+        if (!next.isEmpty() || state.sweepCursor() != null) {
+            records.add(state.saveSweepCursor(finished ? null : next.get(next.size() - 1)));
+            publisher.publish(records);
+            state.committed(records);
         }
         return new Outcome(next.size(), changed, throttled, finished);
     }
 
-    /** Checks one batch; {@code cursor} is the sweep's position after it (null: the sweep ends with it). */
-    private Outcome check(List<String> users, String cursor) throws IOException {
+    private static Map<String, String> result(Future<Map<String, String>> answer) throws IOException {
+        try {
+            return answer.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during a photo sweep", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** One {@code $batch}: each user's photo media etag, "" for no photo, null when Graph throttled that entry. */
+    private Map<String, String> etags(List<String> users) throws IOException {
         BatchRequestContent batch = new BatchRequestContent(graph);
         Map<String, String> userByStep = new HashMap<>();
         for (String user : users) {
@@ -110,34 +159,18 @@ final class PhotoSweep {
         }
         BatchResponseContent response = graph.getBatchRequestBuilder().post(batch, null);
         Map<String, Integer> status = response.getResponsesStatusCode();
-        Instant observedAt = clock.instant();
-        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
-        int throttled = 0;
-        int changed = 0;
+        Map<String, String> etags = new HashMap<>();
         for (Map.Entry<String, String> step : userByStep.entrySet()) {
             int code = status.getOrDefault(step.getKey(), 0);
-            String user = step.getValue();
-            String etag;
             if (code == 200) {
-                etag = MediaEtags.of(response.getResponseById(step.getKey(),
-                        ProfilePhoto::createFromDiscriminatorValue));
+                etags.put(step.getValue(), MediaEtags.of(response.getResponseById(step.getKey(),
+                        ProfilePhoto::createFromDiscriminatorValue)));
             } else if (code == 404) {
-                etag = "";
+                etags.put(step.getValue(), "");
             } else {
-                throttled++;
-                continue;
-            }
-            if (!etag.equals(state.etag(user)) && state.knows(user)) {
-                changed++;
-                records.add(state.rememberEtag(user, etag));
-                records.add(codec.toRecord(new PhotoChanged(GraphUsers.SOURCE + "-" + UUID.randomUUID(), user,
-                        GraphUsers.SOURCE, observedAt, etag.isEmpty() ? "removed" : "etag-changed",
-                        etag.isEmpty() ? null : etag)));
+                etags.put(step.getValue(), null);
             }
         }
-        records.add(state.saveSweepCursor(cursor));
-        publisher.publish(records);
-        state.committed(records);
-        return new Outcome(users.size(), changed, throttled, cursor == null);
+        return etags;
     }
 }

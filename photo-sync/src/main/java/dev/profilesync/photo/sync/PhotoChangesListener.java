@@ -17,9 +17,12 @@ import dev.profilesync.events.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * Consumes {@code directory.photo-changes}, one record at a time (each is a download and a render). Records that
- * break the contract, and requests Graph refuses for good, go to the dead-letter topic; the rest are synced, and
- * offsets move only after that. Anything else (Graph throttling or failing, Kafka, the disk) is retried.
+ * Consumes the two photo lanes, one record at a time (each is a download and a render): {@code directory.photo-changes}
+ * (bulk: new users, detected changes, sweeps) and {@code directory.photo-requests} (the priority lane: syncs somebody
+ * asked for), each with its own consumers and group, so a request is never queued behind the bulk backlog, and
+ * {@link PhotoLanes} gives it Graph and the cores first. Records that break the contract, and requests Graph refuses
+ * for good, go to the lane's dead-letter topic; the rest are synced, and offsets move only after that. Anything else
+ * (Graph throttling or failing, Kafka, the disk) is retried.
  */
 @Component
 class PhotoChangesListener {
@@ -36,18 +39,30 @@ class PhotoChangesListener {
         this.synchronizer = synchronizer;
         this.deadLetters = deadLetters;
         this.registry = registry;
-        DeadLetters.REASONS.forEach(reason -> registry.counter("profile_sync_dead_letters", "topic",
-                Topics.PHOTO_CHANGES, "reason", reason));
+        for (String topic : new String[] {Topics.PHOTO_CHANGES, Topics.PHOTO_REQUESTS}) {
+            DeadLetters.REASONS.forEach(reason -> registry.counter("profile_sync_dead_letters", "topic", topic,
+                    "reason", reason));
+        }
     }
 
     @KafkaListener(id = ConsumerGroups.PHOTO_SYNC, groupId = ConsumerGroups.PHOTO_SYNC, topics = Topics.PHOTO_CHANGES,
              concurrency = "${profile-sync.photo.consumers}")
     void on(ConsumerRecord<String, byte[]> record) {
+        sync(record, PhotoLanes.Lane.BULK);
+    }
+
+    @KafkaListener(id = ConsumerGroups.PHOTO_SYNC_REQUESTS, groupId = ConsumerGroups.PHOTO_SYNC_REQUESTS,
+             topics = Topics.PHOTO_REQUESTS, concurrency = "${profile-sync.photo.priority-consumers}")
+    void onRequest(ConsumerRecord<String, byte[]> record) {
+        sync(record, PhotoLanes.Lane.PRIORITY);
+    }
+
+    private void sync(ConsumerRecord<String, byte[]> record, PhotoLanes.Lane lane) {
         PhotoChanged event;
         try {
             event = codec.decode(record.key(), record.headers(), record.value(), record.timestamp());
-            String outcome = synchronizer.sync(event);
-            log.debug("Photo of {} ({}): {}", event.userId(), event.reason(), outcome);
+            String outcome = synchronizer.sync(event, lane);
+            log.debug("Photo of {} ({}, {} lane): {}", event.userId(), event.reason(), lane, outcome);
         } catch (InvalidEventException e) {
             log.warn("Dead-lettering {}-{}@{}: {} ({})", record.topic(), record.partition(), record.offset(),
                     e.reason(), e.getMessage());

@@ -47,7 +47,12 @@ class PhotoSyncConfig {
 
     @Bean
     KafkaAdmin.NewTopics photoTopics(PhotoSyncProperties properties) {
-        return properties.topics().declare(Topics.PHOTO_CHANGES_TOPIC);
+        return properties.topics().declare(Topics.PHOTO_CHANGES_TOPIC, Topics.PHOTO_REQUESTS_TOPIC);
+    }
+
+    @Bean
+    PhotoLanes photoLanes(PhotoSyncProperties properties) {
+        return new PhotoLanes(properties.graphConcurrency());
     }
 
     @Bean

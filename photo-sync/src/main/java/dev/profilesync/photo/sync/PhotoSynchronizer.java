@@ -10,10 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,19 +56,26 @@ class PhotoSynchronizer {
     private final KafkaTemplate<String, byte[]> kafka;
     private final PhotoSyncProperties properties;
     private final MeterRegistry registry;
-    private final Semaphore graphPermits;
+    private final PhotoLanes lanes;
+    private final java.util.concurrent.locks.ReentrantLock[] users = new java.util.concurrent.locks.ReentrantLock[1024];
+    /** The Graph photo size fetched, e.g. {@code 360x360}: the smallest that covers the largest thumbnail. */
+    private final String graphSize;
     private final UserEventCodec codec = new UserEventCodec();
     private final Clock clock = Clock.systemUTC();
 
     PhotoSynchronizer(GraphServiceClient graph, PhotoStore store, ThumbnailRenderer renderer,
-            KafkaTemplate<String, byte[]> kafka, PhotoSyncProperties properties, MeterRegistry registry) {
+            KafkaTemplate<String, byte[]> kafka, PhotoSyncProperties properties, MeterRegistry registry,
+            PhotoLanes lanes) {
         this.graph = graph;
         this.store = store;
         this.renderer = renderer;
         this.kafka = kafka;
         this.properties = properties;
         this.registry = registry;
-        this.graphPermits = new Semaphore(properties.graphConcurrency(), true);
+        this.lanes = lanes;
+        java.util.Arrays.setAll(users, i -> new java.util.concurrent.locks.ReentrantLock());
+        this.graphSize = GraphPhotoSizes.covering(properties.sizes().values().stream().mapToInt(Integer::intValue)
+                .max().orElseThrow());
         // every series the dashboard and the alerts read exists from the start, at zero
         PhotoRejectedException.REASONS.forEach(reason -> registry.counter("photo_sync_rejected", "reason", reason));
         List.of("synced", "announced", "unchanged", "removed", "no-photo", "rejected")
@@ -83,12 +88,37 @@ class PhotoSynchronizer {
      *     profile), {@code unchanged}, {@code removed}, {@code no-photo} or {@code rejected}
      * @throws GraphRefusedException Graph refuses the request for good
      */
-    String sync(PhotoChanged event) {
-        String user = event.userId();
+    String sync(PhotoChanged event, PhotoLanes.Lane lane) {
+        // One sync of a user at a time across both lanes: each reads Graph's photo as it is now, so the later of two
+        // can never store an older photo over a newer one. The priority lane counts as active only once it holds
+        // the user, so a bulk sync of that user it waits for is never held back by it.
+        java.util.concurrent.locks.ReentrantLock user = users[Math.floorMod(event.userId().hashCode(), users.length)];
+        user.lock();
+        try {
+            if (lane == PhotoLanes.Lane.PRIORITY) {
+                lanes.beginPriority();
+                try {
+                    return sync(event.userId(), event.mediaEtag(), lane);
+                } finally {
+                    lanes.endPriority();
+                }
+            }
+            return sync(event.userId(), event.mediaEtag(), lane);
+        } finally {
+            user.unlock();
+        }
+    }
+
+    private String sync(String user, String knownEtag, PhotoLanes.Lane lane) {
+        if (knownEtag != null && !knownEtag.isEmpty() && store.sourceEtag(user).filter(knownEtag::equals).isPresent()
+                && store.announcedEtag(user).filter(knownEtag::equals).isPresent()) {
+            // a replay or duplicate of a change already done: no Graph call at all
+            return outcome("unchanged");
+        }
         ProfilePhoto photo;
         byte[] bytes;
         try {
-            photo = limited(() -> graph.users().byUserId(user).photo().get());
+            photo = lanes.graph(lane, () -> graph.users().byUserId(user).photo().get());
             String etag = MediaEtags.of(photo);
             if (!etag.isEmpty() && store.sourceEtag(user).filter(etag::equals).isPresent()) {
                 if (store.announcedEtag(user).filter(etag::equals).isPresent()) {
@@ -98,7 +128,7 @@ class PhotoSynchronizer {
                 store.markAnnounced(user, etag);
                 return outcome("announced");
             }
-            bytes = limited(() -> download(user));
+            bytes = download(user, lane);
         } catch (ODataError e) {
             // 404: no photo, or no user any more (a leaver); either way the thumbnails go
             if (e.getResponseStatusCode() == 404) {
@@ -113,7 +143,8 @@ class PhotoSynchronizer {
         }
         String etag = MediaEtags.of(photo);
         try {
-            List<ThumbnailRenderer.Thumbnail> thumbnails = renderer.render(bytes, properties.sizes());
+            List<ThumbnailRenderer.Thumbnail> thumbnails = lanes.cpu(lane, () -> renderer.render(bytes,
+                    properties.sizes()));
             store.save(user, etag, thumbnails);
         } catch (PhotoRejectedException e) {
             log.warn("Photo of {} (etag {}) skipped: {} ({})", user, etag, e.reason(), e.getMessage());
@@ -151,9 +182,26 @@ class PhotoSynchronizer {
         return true;
     }
 
-    /** The photo's bytes, at most one byte more than the limit (so that the renderer can refuse it). */
-    private byte[] download(String user) {
-        try (InputStream in = graph.users().byUserId(user).photo().content().get()) {
+    /**
+     * The photo's bytes in the smallest Graph size that covers the largest thumbnail, or the photo as uploaded when
+     * Graph does not have that size (a photo smaller than it, or one Graph keeps in one size only); at most one byte
+     * more than the limit, so that the renderer can refuse it.
+     */
+    private byte[] download(String user, PhotoLanes.Lane lane) {
+        try {
+            return lanes.graph(lane, () -> read(graph.users().byUserId(user).photos().byProfilePhotoId(graphSize)
+                    .content().get()));
+        } catch (ODataError e) {
+            if (e.getResponseStatusCode() != 404) {
+                throw e;
+            }
+            registry.counter("photo_sync_graph_size_fallbacks").increment();
+            return lanes.graph(lane, () -> read(graph.users().byUserId(user).photo().content().get()));
+        }
+    }
+
+    private byte[] read(InputStream content) {
+        try (InputStream in = content) {
             return in == null ? new byte[0]
                     : in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, properties.limits().maxSize().toBytes() + 1));
         } catch (IOException e) {
@@ -171,21 +219,6 @@ class PhotoSynchronizer {
             throw new IllegalStateException("interrupted while announcing the photo of " + user, e);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("Kafka did not take the photo change of " + user, e);
-        }
-    }
-
-    /** At most {@code graph-concurrency} Graph photo requests in flight across all consumer threads. */
-    private <T> T limited(Supplier<T> call) {
-        try {
-            graphPermits.acquire();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for a Graph permit", e);
-        }
-        try {
-            return call.get();
-        } finally {
-            graphPermits.release();
         }
     }
 

@@ -55,6 +55,7 @@ class PhotoSynchronizerTest {
     private KafkaTemplate<String, byte[]> kafka;
     private FileSystemPhotoStore photos;
     private PhotoSynchronizer synchronizer;
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     @BeforeEach
     @SuppressWarnings("unchecked")
@@ -62,17 +63,57 @@ class PhotoSynchronizerTest {
         graph = mock(GraphServiceClient.class, RETURNS_DEEP_STUBS);
         kafka = mock(KafkaTemplate.class);
         photos = new FileSystemPhotoStore(store);
-        PhotoSyncProperties properties = new PhotoSyncProperties(1, 4, Map.of("small", 48), store,
+        PhotoSyncProperties properties = new PhotoSyncProperties(1, 1, 4, Map.of("small", 48), store,
                 "http://photos.example", new PhotoSyncProperties.Limits(DataSize.ofMegabytes(4), 40_000_000, 4.0),
                 new GraphSettings("http://127.0.0.1:1/v1.0", "", "", ""), new TopicSettings(1, (short) 0),
                 new PhotoSyncProperties.Links("a-photo-link-secret-of-32-chars!", java.time.Duration.ofHours(1)));
         synchronizer = new PhotoSynchronizer(graph, photos, new ThumbnailRenderer(new ThumbnailRenderer.Limits(
-                4_000_000, 40_000_000, 4.0)), kafka, properties, new SimpleMeterRegistry());
+                4_000_000, 40_000_000, 4.0)), kafka, properties, registry, new PhotoLanes(4));
         ProfilePhoto photo = new ProfilePhoto();
         photo.setAdditionalData(Map.of("@odata.mediaEtag", "W/\"v1\""));
         when(graph.users().byUserId(USER).photo().get()).thenReturn(photo);
+        when(graph.users().byUserId(USER).photos().byProfilePhotoId("48x48").content().get())
+                .thenAnswer(invocation -> new ByteArrayInputStream(jpeg()));
         when(graph.users().byUserId(USER).photo().content().get())
                 .thenAnswer(invocation -> new ByteArrayInputStream(jpeg()));
+    }
+
+    @Test
+    void fetchesTheSmallestGraphSizeThatCoversTheThumbnailsAndFallsBackToTheUploadedPhoto() {
+        when(kafka.send(any(ProducerRecord.class))).thenReturn(CompletableFuture.completedFuture(
+                mock(SendResult.class)));
+        assertThat(synchronizer.sync(requested(), PhotoLanes.Lane.PRIORITY)).isEqualTo("synced");
+        verify(graph.users().byUserId(USER).photos().byProfilePhotoId("48x48").content()).get();
+        verify(graph.users().byUserId(USER).photo().content(), times(0)).get();
+        assertThat(registry.counter("photo_sync_graph_size_fallbacks").count()).isZero();
+
+        // a photo Graph keeps in one size only (or smaller than the size asked for): 404 for the size
+        var sized = graph.users().byUserId(USER).photos().byProfilePhotoId("48x48").content();
+        doThrow(graphError(404)).when(sized).get();
+        ProfilePhoto newer = new ProfilePhoto();
+        newer.setAdditionalData(Map.of("@odata.mediaEtag", "W/\"v2\""));
+        when(graph.users().byUserId(USER).photo().get()).thenReturn(newer);
+        assertThat(synchronizer.sync(requested(), PhotoLanes.Lane.BULK)).isEqualTo("synced");
+        verify(graph.users().byUserId(USER).photo().content()).get();
+        assertThat(registry.counter("photo_sync_graph_size_fallbacks").count()).isEqualTo(1);
+        assertThat(photos.sourceEtag(USER)).contains("W/\"v2\"");
+    }
+
+    @Test
+    void aChangeWhoseEtagIsDoneAlreadyCostsNoGraphCall() {
+        when(kafka.send(any(ProducerRecord.class))).thenReturn(CompletableFuture.completedFuture(
+                mock(SendResult.class)));
+        assertThat(synchronizer.sync(requested(), PhotoLanes.Lane.BULK)).isEqualTo("synced");
+        var metadata = graph.users().byUserId(USER).photo();
+        verify(metadata, times(1)).get();
+
+        PhotoChanged replay = new PhotoChanged("e-replay", USER, "graph", Instant.now(), "etag-changed", "W/\"v1\"");
+        assertThat(synchronizer.sync(replay, PhotoLanes.Lane.BULK)).isEqualTo("unchanged");
+        verify(metadata, times(1)).get();
+        // an etag it has not done goes to Graph
+        PhotoChanged other = new PhotoChanged("e-other", USER, "graph", Instant.now(), "etag-changed", "W/\"v9\"");
+        assertThat(synchronizer.sync(other, PhotoLanes.Lane.BULK)).isEqualTo("unchanged");
+        verify(metadata, times(2)).get();
     }
 
     @Test
@@ -81,13 +122,13 @@ class PhotoSynchronizerTest {
                 .thenReturn(CompletableFuture.failedFuture(new IllegalStateException("broker away")))
                 .thenReturn(CompletableFuture.completedFuture(mock(SendResult.class)));
 
-        assertThatThrownBy(() -> synchronizer.sync(requested())).hasMessageContaining("did not take");
+        assertThatThrownBy(() -> synchronizer.sync(requested(), PhotoLanes.Lane.PRIORITY)).hasMessageContaining("did not take");
         assertThat(photos.sourceEtag(USER)).contains("W/\"v1\"");
         assertThat(photos.announcedEtag(USER)).isEmpty();
 
-        assertThat(synchronizer.sync(requested())).isEqualTo("announced");
+        assertThat(synchronizer.sync(requested(), PhotoLanes.Lane.PRIORITY)).isEqualTo("announced");
         assertThat(photos.announcedEtag(USER)).contains("W/\"v1\"");
-        assertThat(synchronizer.sync(requested())).isEqualTo("unchanged");
+        assertThat(synchronizer.sync(requested(), PhotoLanes.Lane.PRIORITY)).isEqualTo("unchanged");
         verify(kafka, times(2)).send(any(ProducerRecord.class));
     }
 
@@ -97,15 +138,15 @@ class PhotoSynchronizerTest {
                 .thenReturn(CompletableFuture.completedFuture(mock(SendResult.class)))
                 .thenReturn(CompletableFuture.failedFuture(new IllegalStateException("broker away")))
                 .thenReturn(CompletableFuture.completedFuture(mock(SendResult.class)));
-        assertThat(synchronizer.sync(requested())).isEqualTo("synced");
+        assertThat(synchronizer.sync(requested(), PhotoLanes.Lane.PRIORITY)).isEqualTo("synced");
         ODataError gone = graphError(404);
         var photoRequest = graph.users().byUserId(USER).photo();
         doThrow(gone).when(photoRequest).get();
 
-        assertThatThrownBy(() -> synchronizer.sync(requested())).hasMessageContaining("did not take");
-        assertThat(synchronizer.sync(requested())).isEqualTo("removed");
+        assertThatThrownBy(() -> synchronizer.sync(requested(), PhotoLanes.Lane.PRIORITY)).hasMessageContaining("did not take");
+        assertThat(synchronizer.sync(requested(), PhotoLanes.Lane.PRIORITY)).isEqualTo("removed");
         assertThat(photos.announcedEtag(USER)).isEmpty();
-        assertThat(synchronizer.sync(requested())).isEqualTo("no-photo");
+        assertThat(synchronizer.sync(requested(), PhotoLanes.Lane.PRIORITY)).isEqualTo("no-photo");
     }
 
     @Test
@@ -113,12 +154,12 @@ class PhotoSynchronizerTest {
         ODataError forbidden = graphError(403);
         var photoRequest = graph.users().byUserId(USER).photo();
         doThrow(forbidden).when(photoRequest).get();
-        assertThatThrownBy(() -> synchronizer.sync(requested())).isInstanceOf(GraphRefusedException.class)
+        assertThatThrownBy(() -> synchronizer.sync(requested(), PhotoLanes.Lane.PRIORITY)).isInstanceOf(GraphRefusedException.class)
                 .hasMessageContaining("403");
 
         ODataError throttled = graphError(429);
         doThrow(throttled).when(photoRequest).get();
-        assertThatThrownBy(() -> synchronizer.sync(requested())).isSameAs(throttled);
+        assertThatThrownBy(() -> synchronizer.sync(requested(), PhotoLanes.Lane.PRIORITY)).isSameAs(throttled);
     }
 
     /** An error as the SDK raises it for a Graph answer of {@code status}. */

@@ -49,20 +49,40 @@ class ProfileController {
                 .orElseGet(() -> problem(HttpStatus.NOT_FOUND, "profile-not-found", "no profile with id " + id));
     }
 
+    /**
+     * A page of present profiles, in display-name order. The first page comes without {@code cursor}; each page that
+     * has more carries {@code next}, the cursor of the following page (keyset paging: every page costs the same, and a
+     * profile added or removed meanwhile neither repeats nor skips one). {@code page} (offset paging) still works for
+     * clients written before cursors.
+     */
     @GetMapping("/api/v1/profiles")
     ResponseEntity<?> search(@RequestParam(required = false) String query,
             @RequestParam(required = false) String department, @RequestParam(defaultValue = "0") int page,
-            @RequestParam(defaultValue = "20") int size) {
+            @RequestParam(defaultValue = "20") int size, @RequestParam(required = false) String cursor) {
         if (page < 0 || size < 1 || size > MAX_PAGE_SIZE) {
             return problem(HttpStatus.BAD_REQUEST, "invalid-page",
                     "page must be 0 or more and size between 1 and " + MAX_PAGE_SIZE);
         }
-        List<StoredProfile> found = store.search(query, department, Math.multiplyExact(page, size), size + 1);
+        ProfileQueries.After after = null;
+        if (cursor != null && !cursor.isEmpty()) {
+            after = Cursors.decode(cursor).orElse(null);
+            if (after == null || page != 0) {
+                return problem(HttpStatus.BAD_REQUEST, "invalid-cursor", after == null
+                        ? "cursor is not one this API handed out (take it from a page's next)"
+                        : "give either cursor or page, not both");
+            }
+        }
+        List<StoredProfile> found = store.search(query, department, after, Math.multiplyExact(page, size), size + 1);
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("items", found.stream().limit(size).map(this::representation).toList());
+        List<StoredProfile> items = found.stream().limit(size).toList();
+        body.put("items", items.stream().map(this::representation).toList());
         body.put("page", page);
         body.put("size", size);
         body.put("hasMore", found.size() > size);
+        if (found.size() > size) {
+            StoredProfile last = items.get(items.size() - 1);
+            body.put("next", Cursors.encode(last));
+        }
         return ResponseEntity.ok(body);
     }
 

@@ -25,6 +25,13 @@ public class ProfileQueries {
 
     private final boolean postgres;
 
+    /** The read API's queries, on the read pool. */
+    @org.springframework.beans.factory.annotation.Autowired
+    public ProfileQueries(ReadPool pool) {
+        this(pool.dataSource());
+    }
+
+    /** Queries on {@code dataSource}; the writers' own re-reads use their pool through this. */
     public ProfileQueries(DataSource dataSource) {
         this.jdbc = new JdbcTemplate(dataSource);
         this.postgres = ProfileTable.isPostgres(dataSource);
@@ -56,27 +63,46 @@ public class ProfileQueries {
         return jdbc.query("SELECT * FROM profile WHERE user_id = ?", new ProfileRows(), userId).stream().findFirst();
     }
 
+    /** The text search looks in: the same expression the PostgreSQL trigram index is built on. */
+    static final String SEARCH_TEXT = "LOWER(COALESCE(display_name, '')) || ' | ' || LOWER(COALESCE(mail, '')) || ' | '"
+            + " || LOWER(COALESCE(user_principal_name, ''))";
+
+    /** The listing order, display name then id; the same expression the listing indexes are built on. */
+    static final String ORDER = "COALESCE(display_name, '')";
+
+    /** Where a page starts: after this display name and id (keyset paging). */
+    record After(String displayName, String userId) {
+    }
+
     /**
      * Present profiles matching {@code query} (in display name, mail or user principal name, ignoring case) and
-     * {@code department} (exact), ordered by display name then id, so pages are stable.
+     * {@code department} (exact), ordered by display name then id: after {@code after} when given (keyset paging, as
+     * fast on the last page as on the first), else from {@code offset}.
      */
-    List<StoredProfile> search(String query, String department, int offset, int limit) {
+    List<StoredProfile> search(String query, String department, After after, int offset, int limit) {
         StringBuilder sql = new StringBuilder("SELECT * FROM profile WHERE present = TRUE");
         List<Object> args = new ArrayList<>();
         if (query != null && !query.isBlank()) {
             String like = "%" + query.toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%")
                     .replace("_", "\\_") + "%";
-            sql.append(" AND (LOWER(display_name) LIKE ? ESCAPE '\\' OR LOWER(mail) LIKE ? ESCAPE '\\'"
-                    + " OR LOWER(user_principal_name) LIKE ? ESCAPE '\\')");
-            args.addAll(List.of(like, like, like));
+            sql.append(" AND ").append(SEARCH_TEXT).append(" LIKE ? ESCAPE '\\'");
+            args.add(like);
         }
         if (department != null && !department.isBlank()) {
             sql.append(" AND department = ?");
             args.add(department);
         }
-        sql.append(" ORDER BY display_name, user_id LIMIT ? OFFSET ?");
+        if (after != null) {
+            sql.append(" AND (").append(ORDER).append(", user_id) > (?, ?)");
+            args.add(after.displayName());
+            args.add(after.userId());
+        }
+        sql.append(" ORDER BY ").append(ORDER).append(", user_id LIMIT ?");
         args.add(limit);
-        args.add(offset);
+        if (after == null && offset > 0) {
+            sql.append(" OFFSET ?");
+            args.add(offset);
+        }
         return jdbc.query(sql.toString(), new ProfileRows(), args.toArray());
     }
 

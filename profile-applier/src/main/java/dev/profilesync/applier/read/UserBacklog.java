@@ -2,16 +2,32 @@ package dev.profilesync.applier.read;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.utils.Utils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.stereotype.Component;
 
@@ -19,74 +35,275 @@ import dev.profilesync.events.ConsumerGroups;
 import dev.profilesync.events.Topics;
 
 /**
- * Finds the changes of one user that are on {@code directory.user-changes} but not yet applied: it computes the
- * user's partition the way the default partitioner does, and scans that partition from the applier group's committed
- * offset to its end, up to a bound. It reads only; it never joins the group nor commits.
+ * Which changes of a user are on {@code directory.user-changes} but not yet applied, for the sync-status API, from one
+ * shared reader per instance (not a consumer per request). A background consumer tails every partition of the topic
+ * from the applier group's committed offset and remembers the key and offset of each record it passes; entries the
+ * group has committed past are dropped every second. A request asks the broker for the partition's committed offset
+ * and end (two small admin calls), waits until the reader has reached that end (it is normally there already), and
+ * counts the user's records in between. The reader remembers at most {@code limit} records; past that the partitions
+ * it could not follow answer {@code complete = false}. It reads only: it never joins the group nor commits.
  */
 @Component
-class UserBacklog {
+class UserBacklog implements SmartLifecycle {
 
-    /** Most records scanned for one request. */
-    static final int SCAN_LIMIT = 20_000;
-    private static final Duration SCAN_TIME = Duration.ofSeconds(2);
+    private static final Logger log = LoggerFactory.getLogger(UserBacklog.class);
 
-    private final ConsumerFactory<String, byte[]> consumers;
-
-    UserBacklog(ConsumerFactory<String, byte[]> consumers) {
-        this.consumers = consumers;
-    }
+    /** Most records remembered across all partitions (about 100 bytes each). */
+    static final int LIMIT = 1_000_000;
+    /** How long a request waits for the reader to reach the partition's end. */
+    private static final Duration CATCH_UP = Duration.ofSeconds(1);
+    private static final Duration REFRESH = Duration.ofSeconds(1);
 
     /**
      * @param partition the user's partition
      * @param partitionBacklog records on that partition not yet applied by the group
      * @param queuedForUser of those, the ones for this user (a lower bound when {@code complete} is false)
-     * @param complete whether the whole backlog was scanned
+     * @param complete whether every record of the backlog was looked at
      */
     record Backlog(int partition, long partitionBacklog, int queuedForUser, boolean complete) {
     }
 
+    /** What the reader knows of one partition; guarded by the outer instance. */
+    private static final class Tail {
+        /** Next offset the reader will read. */
+        long position = -1;
+        long committed;
+        /** Remembered records in offset order, and per key their offsets. */
+        final ArrayDeque<Object[]> records = new ArrayDeque<>();
+        final Map<String, ArrayDeque<Long>> byKey = new HashMap<>();
+        boolean paused;
+    }
+
+    private final ConsumerFactory<String, byte[]> consumers;
+    private final Map<String, Object> adminProperties;
+    private final Map<Integer, Tail> tails = new HashMap<>();
+    private int remembered;
+    private int partitionCount;
+    private volatile Admin admin;
+    private volatile Thread reader;
+    private volatile boolean running;
+    private volatile Consumer<String, byte[]> consumer;
+
+    UserBacklog(ConsumerFactory<String, byte[]> consumers, KafkaProperties kafka) {
+        this.consumers = consumers;
+        this.adminProperties = kafka.buildAdminProperties();
+    }
+
     Backlog of(String userId) {
-        Map<String, Object> overrides = Map.of(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
-        try (Consumer<String, byte[]> consumer = consumers.createConsumer(ConsumerGroups.PROFILE_APPLIER, "sync-status", null,
-                propertiesOf(overrides))) {
-            int partitions = consumer.partitionsFor(Topics.USER_CHANGES).size();
-            byte[] key = userId.getBytes(StandardCharsets.UTF_8);
+        Admin client = admin;
+        if (client == null) {
+            throw new IllegalStateException("the sync-status reader is not running");
+        }
+        try {
+            int partitions = partitionCount > 0 ? partitionCount : client.describeTopics(Set.of(Topics.USER_CHANGES))
+                    .allTopicNames().get(10, TimeUnit.SECONDS).get(Topics.USER_CHANGES).partitions().size();
             TopicPartition partition = new TopicPartition(Topics.USER_CHANGES,
-                    Utils.toPositive(Utils.murmur2(key)) % partitions);
-            long end = consumer.endOffsets(Set.of(partition)).get(partition);
-            OffsetAndMetadata committed = consumer.committed(Set.of(partition)).get(partition);
-            long start = committed == null ? consumer.beginningOffsets(Set.of(partition)).get(partition)
-                    : committed.offset();
-            return scan(consumer, partition, start, end, userId);
+                    Utils.toPositive(Utils.murmur2(userId.getBytes(StandardCharsets.UTF_8))) % partitions);
+            long end = client.listOffsets(Map.of(partition, OffsetSpec.latest()),
+                    new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).partitionResult(partition)
+                    .get(10, TimeUnit.SECONDS).offset();
+            OffsetAndMetadata committed = client.listConsumerGroupOffsets(Map.of(ConsumerGroups.PROFILE_APPLIER,
+                    new ListConsumerGroupOffsetsSpec().topicPartitions(List.of(partition))))
+                    .partitionsToOffsetAndMetadata(ConsumerGroups.PROFILE_APPLIER).get(10, TimeUnit.SECONDS)
+                    .get(partition);
+            return count(partition.partition(), userId, committed == null ? -1 : committed.offset(), end);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the backlog", e);
+        } catch (Exception e) {
+            throw new IllegalStateException("Kafka did not say where the applier stands: " + e.getMessage(), e);
         }
     }
 
-    private static Backlog scan(Consumer<String, byte[]> consumer, TopicPartition partition, long start, long end,
-            String userId) {
-        consumer.assign(List.of(partition));
-        consumer.seek(partition, start);
-        long scanned = 0;
+    /** Counts the user's records in [committed, end) once the reader has got to {@code end}. */
+    private synchronized Backlog count(int partition, String userId, long committed, long end)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + CATCH_UP.toNanos();
+        Tail tail = tails.get(partition);
+        while ((tail == null || tail.position < end) && System.nanoTime() < deadline && running) {
+            wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            tail = tails.get(partition);
+        }
+        if (tail == null) {
+            return new Backlog(partition, committed < 0 ? end : Math.max(0, end - committed), 0, false);
+        }
+        long from = committed < 0 ? tail.committed : committed;
         int queued = 0;
-        long deadline = System.nanoTime() + SCAN_TIME.toNanos();
-        while (consumer.position(partition) < end && scanned < SCAN_LIMIT && System.nanoTime() < deadline) {
-            for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                if (record.offset() >= end) {
-                    break;
+        for (long offset : tail.byKey.getOrDefault(userId, new ArrayDeque<>())) {
+            if (offset >= from && offset < end) {
+                queued++;
+            }
+        }
+        // every record at or after the committed offset the reader passed is remembered until committed past
+        boolean complete = tail.position >= end && !tail.paused;
+        return new Backlog(partition, Math.max(0, end - from), queued, complete);
+    }
+
+    @Override
+    public void start() {
+        admin = Admin.create(adminProperties);
+        running = true;
+        reader = new Thread(this::read, "sync-status-reader");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        Consumer<String, byte[]> current = consumer;
+        if (current != null) {
+            current.wakeup();
+        }
+        Thread thread = reader;
+        if (thread != null) {
+            try {
+                thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (admin != null) {
+            admin.close(Duration.ofSeconds(5));
+            admin = null;
+        }
+        synchronized (this) {
+            notifyAll();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    private void read() {
+        while (running) {
+            Properties overrides = new Properties();
+            overrides.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            overrides.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            overrides.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+            try (Consumer<String, byte[]> tailer = consumers.createConsumer(null, "sync-status", null, overrides)) {
+                consumer = tailer;
+                follow(tailer);
+            } catch (WakeupException | InterruptException e) {
+                return;
+            } catch (RuntimeException e) {
+                log.warn("The sync-status reader failed and starts again in 5 s: {}", e.toString());
+                synchronized (this) {
+                    tails.clear();
+                    remembered = 0;
                 }
-                scanned++;
-                if (userId.equalsIgnoreCase(record.key())) {
-                    queued++;
+                sleep(5_000);
+            } finally {
+                consumer = null;
+            }
+        }
+    }
+
+    private void follow(Consumer<String, byte[]> tailer) {
+        long nextRefresh = 0;
+        while (running) {
+            if (System.nanoTime() >= nextRefresh) {
+                refresh(tailer);
+                nextRefresh = System.nanoTime() + REFRESH.toNanos();
+            }
+            var records = tailer.poll(Duration.ofMillis(200));
+            synchronized (this) {
+                for (ConsumerRecord<String, byte[]> record : records) {
+                    Tail tail = tails.get(record.partition());
+                    if (tail == null || record.offset() < tail.position) {
+                        continue;
+                    }
+                    if (record.offset() >= tail.committed && record.key() != null) {
+                        tail.records.addLast(new Object[] {record.offset(), record.key()});
+                        tail.byKey.computeIfAbsent(record.key(), k -> new ArrayDeque<>()).addLast(record.offset());
+                        remembered++;
+                    }
+                    tail.position = record.offset() + 1;
+                }
+                for (Map.Entry<Integer, Tail> entry : tails.entrySet()) {
+                    TopicPartition partition = new TopicPartition(Topics.USER_CHANGES, entry.getKey());
+                    // the position also moves past transaction markers and aborted records
+                    entry.getValue().position = Math.max(entry.getValue().position, tailer.position(partition));
+                }
+                if (remembered >= LIMIT) {
+                    pauseFullest(tailer);
+                }
+                notifyAll();
+            }
+        }
+    }
+
+    /** New partitions, the group's committed offsets, and forgetting what the group has applied. */
+    private void refresh(Consumer<String, byte[]> tailer) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        tailer.partitionsFor(Topics.USER_CHANGES, Duration.ofSeconds(10))
+                .forEach(info -> partitions.add(new TopicPartition(info.topic(), info.partition())));
+        if (!Set.copyOf(partitions).equals(tailer.assignment())) {
+            tailer.assign(partitions);
+        }
+        Map<TopicPartition, OffsetAndMetadata> committed;
+        try {
+            committed = admin.listConsumerGroupOffsets(ConsumerGroups.PROFILE_APPLIER)
+                    .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptException(e);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the applier group's offsets", e);
+        }
+        Map<TopicPartition, Long> beginnings = tailer.beginningOffsets(partitions);
+        synchronized (this) {
+            partitionCount = partitions.size();
+            for (TopicPartition partition : partitions) {
+                OffsetAndMetadata offset = committed.get(partition);
+                long from = offset == null ? beginnings.get(partition) : offset.offset();
+                Tail tail = tails.computeIfAbsent(partition.partition(), p -> new Tail());
+                tail.committed = from;
+                forget(tail, from);
+                if (tail.position < from) {
+                    tail.position = from;
+                    tailer.seek(partition, from);
+                }
+                if (tail.paused && remembered < LIMIT * 9L / 10) {
+                    tailer.resume(List.of(partition));
+                    tail.paused = false;
                 }
             }
         }
-        boolean complete = consumer.position(partition) >= end;
-        return new Backlog(partition.partition(), Math.max(0, end - start), queued, complete);
     }
 
-    private static java.util.Properties propertiesOf(Map<String, Object> overrides) {
-        java.util.Properties properties = new java.util.Properties();
-        properties.putAll(overrides);
-        return properties;
+    private void forget(Tail tail, long below) {
+        while (!tail.records.isEmpty() && (long) tail.records.peekFirst()[0] < below) {
+            Object[] oldest = tail.records.pollFirst();
+            ArrayDeque<Long> offsets = tail.byKey.get((String) oldest[1]);
+            if (offsets != null) {
+                offsets.pollFirst();
+                if (offsets.isEmpty()) {
+                    tail.byKey.remove((String) oldest[1]);
+                }
+            }
+            remembered--;
+        }
+    }
+
+    private void pauseFullest(Consumer<String, byte[]> tailer) {
+        for (Map.Entry<Integer, Tail> entry : tails.entrySet()) {
+            if (!entry.getValue().paused) {
+                tailer.pause(List.of(new TopicPartition(Topics.USER_CHANGES, entry.getKey())));
+                entry.getValue().paused = true;
+            }
+        }
+        log.warn("The sync-status reader remembers {} unapplied changes, its limit: it stops following until the "
+                + "applier catches up (sync-status answers complete=false meanwhile)", remembered);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

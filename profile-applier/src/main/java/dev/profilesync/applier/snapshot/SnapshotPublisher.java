@@ -75,8 +75,9 @@ class SnapshotPublisher implements PollPublisher, ConsumerAwareRebalanceListener
     private final long haltAtPoll;
     private final AtomicLong polls = new AtomicLong();
 
-    SnapshotPublisher(ProfileQueries queries, KafkaProperties kafka, MeterRegistry registry) {
-        this.queries = queries;
+    SnapshotPublisher(javax.sql.DataSource store, KafkaProperties kafka, MeterRegistry registry) {
+        // a poll's own rows are re-read on the writers' pool, never waiting behind the read API's
+        this.queries = new ProfileQueries(store);
         Map<String, Object> props = new HashMap<>(kafka.buildProducerProperties());
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
