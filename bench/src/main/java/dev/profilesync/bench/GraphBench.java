@@ -7,15 +7,15 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.TreeMap;
 
 import dev.profilesync.local.LocalSettings;
 import dev.profilesync.local.LocalSystem;
 
 /**
- * {@code bench/run-graph}: initial full load of a simulated tenant into PostgreSQL through the whole product (Graph
- * SDK delta pages → change-ingest → Kafka → applier), then a steady 1,000 changes/s in the tenant and the source-to-
- * store delay they see. Writes {@code graph.md} into the results directory.
+ * {@code bench/run-graph}: full loads of a simulated tenant into PostgreSQL through the whole product (Graph SDK delta
+ * pages → directory-sync → Kafka → applier), several runs on fresh systems (the spread between runs is a finding of its
+ * own), then two photo sweeps of the loaded tenant. Arguments: [results dir] [sizes, e.g. 1000000] [runs]. Writes
+ * {@code graph.md}. The delay of single changes under load is {@code bench/run-directory-delay}.
  */
 public final class GraphBench {
 
@@ -24,92 +24,104 @@ public final class GraphBench {
 
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args.length > 0 ? args[0] : "bench/results");
-        String[] sizes = (args.length > 1 ? args[1] : "100000,1000000").split(",");
-        StringBuilder md = new StringBuilder(String.format(Locale.ROOT, "Graph ingest benchmarks, PostgreSQL on "
-                + "127.0.0.1, %d cores (%s).%n%n| tenant users | full load | users/s |%n|---:|---:|---:|%n",
-                Runtime.getRuntime().availableProcessors(), java.time.LocalDate.now()));
-        String steady = "";
+        String[] sizes = (args.length > 1 ? args[1] : "1000000").split(",");
+        int runs = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        StringBuilder md = new StringBuilder(String.format(Locale.ROOT, """
+                Graph full load (%s): a fresh system per run (in-process broker, PostgreSQL 15 on 127.0.0.1, the \
+                simulator, every service in one JVM, %d cores). The clock starts before the services start; \
+                "read" is when directory-sync has published every user (200 a delta page, as Graph pages users), \
+                "stored" when the applier has stored every user. photo-sync runs meanwhile on the same cores and \
+                queues one photo per user with a photo.
+
+                | tenant users | run | read | stored (the full load) | users/s | photos done meanwhile |
+                |---:|---:|---:|---:|---:|---:|
+                """, java.time.LocalDate.now(), Runtime.getRuntime().availableProcessors()));
+        String sweeps = "";
         for (String size : sizes) {
             int users = Integer.parseInt(size.trim());
-            try (BenchDatabase db = new BenchDatabase()) {
-                Path data = Files.createTempDirectory("graph-bench");
-                LocalSettings base = LocalSettings.defaults();
-                LocalSettings settings = new LocalSettings(data, 39092, 39093, 38081, 38082, 38083, 38084, 38085,
-                        LocalSettings.ManagementPorts.from(38181),
-                        db.url(), "bench-intake-key-0123456789abcdef", 12, 38090, users, 0);
-                long start = System.nanoTime();
-                try (LocalSystem system = LocalSystem.start(settings)) {
-                    while (applied(settings) < users) {
-                        Thread.sleep(200);
-                    }
-                    double seconds = (System.nanoTime() - start) / 1e9;
-                    md.append(String.format(Locale.ROOT, "| %,d | %.1f min | %,.0f |%n", users, seconds / 60,
-                            users / seconds));
-                    System.out.println(md);
-                    if (steady.isEmpty()) {
-                        steady = steadyState(system, settings);
+            for (int run = 1; run <= runs; run++) {
+                try (BenchDatabase db = new BenchDatabase()) {
+                    Path data = Files.createTempDirectory("graph-bench");
+                    LocalSettings settings = new LocalSettings(data, 39092, 39093, 38081, 38082, 38083, 38084, 38085,
+                            LocalSettings.ManagementPorts.from(38181),
+                            db.url(), "bench-intake-key-0123456789abcdef", 12, 38090, users, 0);
+                    long start = System.nanoTime();
+                    try (LocalSystem system = LocalSystem.start(settings)) {
+                        double read = 0;
+                        while (counter(settings.management().applier(), "profile_sync_applier_changes_applied_total",
+                                "source=\"graph\"") < users) {
+                            if (read == 0 && counter(settings.management().directory(),
+                                    "profile_sync_graph_users_ingested_total", "") >= users) {
+                                read = (System.nanoTime() - start) / 1e9;
+                            }
+                            Thread.sleep(200);
+                        }
+                        double seconds = (System.nanoTime() - start) / 1e9;
+                        double photos = counter(settings.management().photo(), "photo_sync_photos_total", "");
+                        md.append(String.format(Locale.ROOT, "| %,d | %d | %.0f s | **%.0f s** | %,.0f | %,.0f |%n",
+                                users, run, read == 0 ? seconds : read, seconds, users / seconds, photos));
+                        System.out.println(md);
+                        if (run == runs && sweeps.isEmpty()) {
+                            sweeps = sweeps(system, settings, users);
+                        }
                     }
                 }
             }
         }
-        md.append("\n").append(steady);
+        md.append("\n").append(sweeps);
         Files.createDirectories(out);
         Files.writeString(out.resolve("graph.md"), md.toString());
         System.out.println(md);
         System.exit(0);
     }
 
-    /** 1,000 changes/s for a minute; the delay histogram's p50 and p99 over that minute. */
-    private static String steadyState(LocalSystem system, LocalSettings settings) throws Exception {
-        TreeMap<Double, Double> before = buckets(settings);
-        system.simulator().changesPerSecond(1000);
-        Thread.sleep(60_000);
-        system.simulator().changesPerSecond(0);
-        Thread.sleep(5_000);
-        TreeMap<Double, Double> after = buckets(settings);
-        TreeMap<Double, Double> window = new TreeMap<>();
-        after.forEach((le, count) -> window.put(le, count - before.getOrDefault(le, 0.0)));
-        double total = window.lastEntry().getValue();
-        return String.format(Locale.ROOT, "Steady state, 1,000 changes/s made in the tenant for 60 s (%,.0f changes "
-                + "applied): source-to-store delay **p50 ≤ %s s, p99 ≤ %s s** (upper bounds of the histogram "
-                + "buckets; the clock starts when change-ingest reads the change from Graph, so the notification and "
-                + "the start of the round come on top).%n", total,
-                quantile(window, total, 0.5), quantile(window, total, 0.99));
+    /**
+     * Two photo sweeps of the loaded tenant: the first finds every photo (the full load does not read etags), the
+     * second is the hourly one of a tenant where little changed.
+     */
+    private static String sweeps(LocalSystem system, LocalSettings settings, int users) throws Exception {
+        system.stopDirectorySync();
+        system.startDirectorySync("--profile-sync.directory.photo-sweep-interval=1s");
+        int port = settings.management().directory();
+        StringBuilder md = new StringBuilder(String.format(Locale.ROOT, """
+                Photo sweeps of the %,d-user tenant (media etags by `$batch` of 20, 4 batches in flight, 1,000 users \
+                a transaction), after the full load above, the same system:
+
+                | sweep | users checked | photo changes found | time |
+                |---|---:|---:|---:|
+                """, users));
+        for (int sweep = 1; sweep <= 2; sweep++) {
+            double checkedBefore = counter(port, "profile_sync_graph_photo_sweep_checked_total", "");
+            long start = System.nanoTime();
+            while (counter(port, "profile_sync_graph_photo_sweeps_total", "") < sweep) {
+                Thread.sleep(500);
+                if (System.nanoTime() - start > 3_600_000_000_000L) {
+                    throw new IllegalStateException("sweep " + sweep + " did not end within an hour");
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            md.append(String.format(Locale.ROOT, "| %s | %,.0f | %s | %.0f s |%n", sweep == 1
+                    ? "first (every etag new)" : "second (nothing changed)",
+                    counter(port, "profile_sync_graph_photo_sweep_checked_total", "") - checkedBefore,
+                    sweep == 1 ? "all" : "–", seconds));
+            System.out.println(md);
+        }
+        return md.toString();
     }
 
-    private static String quantile(TreeMap<Double, Double> cumulative, double total, double q) {
-        for (var bucket : cumulative.entrySet()) {
-            if (bucket.getValue() >= q * total) {
-                return bucket.getKey().isInfinite() ? "+Inf" : String.valueOf(bucket.getKey());
+    /** The sum of a counter's series whose labels contain {@code labels}. */
+    private static double counter(int port, String name, String labels) throws Exception {
+        double total = 0;
+        for (String line : scrape(port).split("\n")) {
+            if (line.startsWith(name + "{") && line.contains(labels) || line.startsWith(name + " ")) {
+                total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             }
         }
-        return "+Inf";
+        return total;
     }
 
-    private static TreeMap<Double, Double> buckets(LocalSettings settings) throws Exception {
-        TreeMap<Double, Double> buckets = new TreeMap<>();
-        for (String line : scrape(settings).split("\n")) {
-            if (line.startsWith("profile_sync_delay_seconds_bucket{") && line.contains("source=\"graph\"")) {
-                String le = line.substring(line.indexOf("le=\"") + 4, line.indexOf('"', line.indexOf("le=\"") + 4));
-                buckets.merge(le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le),
-                        Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)), Double::sum);
-            }
-        }
-        return buckets;
-    }
-
-    private static long applied(LocalSettings settings) throws Exception {
-        for (String line : scrape(settings).split("\n")) {
-            if (line.startsWith("profile_sync_applier_changes_applied_total{") && line.contains("source=\"graph\"")) {
-                return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        return 0;
-    }
-
-    private static String scrape(LocalSettings settings) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                + settings.management().applier() + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString())
-                .body();
+    private static String scrape(int port) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 }

@@ -63,6 +63,8 @@ public final class ReadBench {
         "Bachman", "Floyd", "Tarjan", "Hartmanis", "Stearns", "Valiant", "Yao", "Pnueli", "Clarke", "Emerson",
         "Sifakis", "Pearl", "Micali", "Bengio", "Hinton", "LeCun"};
     private static final String[] DEPARTMENTS = {"Sales", "Engineering", "Finance", "Legal", "Support", "Research"};
+    /** 120 consonant-vowel syllables: made-up names spread like real ones (a fragment matches a few hundred). */
+    private static final String[] SYLLABLES = syllables();
     private static final int PORT = 38481;
 
     private ReadBench() {
@@ -94,28 +96,61 @@ public final class ReadBench {
                         .find("profile_sync_applier_changes_applied").counters().stream()
                         .mapToDouble(c -> c.count()).sum());
                 drains.drain(); // warm-up
+                vacuum(db.url());
+                StringBuilder costs = new StringBuilder();
+                double idleStart = CpuClock.self() + CpuClock.postgres();
+                Thread.sleep(20_000);
+                double idlePerSecond = (CpuClock.self() + CpuClock.postgres() - idleStart) / 20;
+                costs.append(String.format(Locale.ROOT, "| nothing (the idle system, subtracted below) | %.0f ms/s | |%n",
+                        idlePerSecond * 1000));
+                for (int kind : new int[] {0, 50, 80}) {
+                    ReadLoad alone = new ReadLoad(token, ids, rate, kind);
+                    double cpu = CpuClock.self() + CpuClock.postgres();
+                    alone.start();
+                    Thread.sleep(20_000);
+                    alone.stop();
+                    double used = CpuClock.self() + CpuClock.postgres() - cpu - idlePerSecond * 20;
+                    String name = kind == 0 ? "profile by id" : kind == 50 ? "search" : "sync-status";
+                    List<Double> values = new ArrayList<>(alone.millis.getOrDefault(name, new ConcurrentLinkedQueue<>()));
+                    Collections.sort(values);
+                    costs.append(String.format(Locale.ROOT, "| %s alone, %d/s for 20 s, no writes | %.2f ms | %.1f / %.1f ms |%n",
+                            name, rate, 1000 * used / alone.sent.get(), values.get(values.size() / 2),
+                            values.get((int) Math.ceil(values.size() * 0.99) - 1)));
+                    System.out.print(costs);
+                }
+                // drains without and with reads, alternating, so that the store's drift over the run (bloat,
+                // vacuum) falls on both alike; the reads run during the loaded drains, `minutes` in all
                 List<Double> quiet = new ArrayList<>();
-                for (int i = 0; i < 2; i++) {
-                    quiet.add(drains.drain());
-                }
-                ReadLoad load = new ReadLoad(token, ids, rate);
                 List<Double> loaded = new ArrayList<>();
-                load.start();
-                long end = System.nanoTime() + (long) (minutes * 60e9);
-                while (System.nanoTime() < end) {
-                    loaded.add(drains.drain());
-                }
-                load.stop();
-                for (int i = 0; i < 2; i++) {
+                ReadLoad load = new ReadLoad(token, ids, rate);
+                double loadedSeconds = 0;
+                while (loadedSeconds < minutes * 60) {
                     quiet.add(drains.drain());
+                    ReadLoad part = new ReadLoad(token, ids, rate);
+                    part.start();
+                    loaded.add(drains.drain());
+                    part.stop();
+                    load.add(part);
+                    loadedSeconds += (part.stopped - part.started) / 1e9;
                 }
-                String md = report(profiles, rate, minutes, backlog, quiet, loaded, load);
+                if (loaded.isEmpty()) {
+                    System.out.println(costs);
+                    System.exit(0);
+                }
+                String md = report(profiles, rate, minutes, backlog, quiet, loaded, load)
+                        + "\n| read | CPU per request (this JVM + PostgreSQL) | p50 / p99 |\n|---|---:|---:|\n" + costs;
                 Files.createDirectories(out);
                 Files.writeString(out.resolve("reads.md"), md);
                 System.out.println(md);
             }
         }
         System.exit(0);
+    }
+
+    private static void vacuum(String url) throws Exception {
+        try (Connection connection = DriverManager.getConnection(url); var statement = connection.createStatement()) {
+            statement.execute("VACUUM ANALYZE profile");
+        }
     }
 
     /** Writes the profiles straight into the store with COPY, as the applier would have stored them. */
@@ -126,10 +161,10 @@ public final class ReadBench {
             String columns = "user_id, present, present_ts, present_eid, display_name, display_name_ts, "
                     + "display_name_eid, mail, mail_ts, mail_eid, user_principal_name, user_principal_name_ts, "
                     + "user_principal_name_eid, department, department_ts, department_eid, job_title, job_title_ts, "
-                    + "job_title_eid, last_event_id, last_source, last_applied_at, last_delay_ms";
+                    + "job_title_eid, last_observed_ts, last_event_id, last_source, last_applied_at, last_delay_ms";
             for (int i = 0; i < ids.size(); i++) {
-                String first = FIRST[i % FIRST.length];
-                String last = LAST[(i / FIRST.length) % LAST.length];
+                String first = firstName(i);
+                String last = lastName(i);
                 String login = (first + "." + last).toLowerCase(Locale.ROOT).replace(" ", "") + "." + i;
                 long ts = 1_700_000_000_000_000L + i;
                 String eid = "seed-" + i;
@@ -139,7 +174,8 @@ public final class ReadBench {
                         .append(',').append(login).append("@contoso.onmicrosoft.com,").append(ts).append(',')
                         .append(eid).append(',').append(DEPARTMENTS[i % DEPARTMENTS.length]).append(',').append(ts)
                         .append(',').append(eid).append(",Engineer ").append(i % 40).append(',').append(ts)
-                        .append(',').append(eid).append(',').append(eid).append(",graph,2026-01-01T00:00:00Z,0\n");
+                        .append(',').append(eid).append(',').append(ts).append(',').append(eid)
+                        .append(",graph,2026-01-01T00:00:00Z,0\n");
                 if (csv.length() > 8_000_000 || i == ids.size() - 1) {
                     copied += connection.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY profile (" + columns
                             + ") FROM STDIN WITH (FORMAT csv)", new StringReader(csv.toString()));
@@ -147,10 +183,55 @@ public final class ReadBench {
                 }
             }
             try (var statement = connection.createStatement()) {
+                // -Dbench.drop-indexes=a,b: measure the store without some indexes
+                for (String index : System.getProperty("bench.drop-indexes", "").split(",")) {
+                    if (!index.isBlank()) {
+                        statement.execute("DROP INDEX " + index.trim());
+                    }
+                }
                 statement.execute("VACUUM ANALYZE profile");
             }
             return copied;
         }
+    }
+
+    private static String[] syllables() {
+        String consonants = "bcdfghjklmnprstvwxyz";
+        String vowels = "aeiouy";
+        String[] out = new String[consonants.length() * vowels.length()];
+        for (int c = 0; c < consonants.length(); c++) {
+            for (int v = 0; v < vowels.length(); v++) {
+                out[c * vowels.length() + v] = "" + consonants.charAt(c) + vowels.charAt(v);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A directory's spread of names: a few real first names and surnames, the rest made of two (first) or three
+     * (surname) syllables: some 14,000 first names and 1.7 million surnames, so that a fragment of a name matches a
+     * few hundred people, not a sixtieth of the directory.
+     */
+    static String firstName(int i) {
+        long h = Long.rotateLeft(i * 0x9E3779B97F4A7C15L, 17) & Long.MAX_VALUE;
+        if (h % 20 == 0) {
+            return FIRST[(int) (h / 20 % FIRST.length)];
+        }
+        int n = SYLLABLES.length;
+        return capital(SYLLABLES[(int) (h % n)] + SYLLABLES[(int) (h / n % n)]);
+    }
+
+    static String lastName(int i) {
+        long h = Long.rotateLeft(i * 0xC2B2AE3D27D4EB4FL, 29) & Long.MAX_VALUE;
+        if (h % 50 == 0) {
+            return LAST[(int) (h / 50 % LAST.length)];
+        }
+        int n = SYLLABLES.length;
+        return capital(SYLLABLES[(int) (h % n)] + SYLLABLES[(int) (h / n % n)] + SYLLABLES[(int) (h / n / n % n)]);
+    }
+
+    private static String capital(String name) {
+        return Character.toUpperCase(name.charAt(0)) + name.substring(1);
     }
 
     /** Backlogs of directory changes put on the topic while the applier is paused, then drained. */
@@ -212,16 +293,35 @@ public final class ReadBench {
         private long started;
         private long stopped;
 
+        /** Only one kind of read ({@code 0} profile, {@code 50} search, {@code 80} sync-status), or -1 for the mix. */
+        private final int only;
+
         ReadLoad(String token, List<String> ids, int rate) {
+            this(token, ids, rate, -1);
+        }
+
+        ReadLoad(String token, List<String> ids, int rate, int only) {
+            this.only = only;
             this.token = token;
             this.ids = ids;
             this.rate = rate;
         }
 
+        /** Adds another load's requests and time to this one's. */
+        void add(ReadLoad other) {
+            other.millis.forEach((kind, values) -> millis.computeIfAbsent(kind, k -> new ConcurrentLinkedQueue<>())
+                    .addAll(values));
+            failures.addAndGet(other.failures.get());
+            sent.addAndGet(other.sent.get());
+            elapsed += (other.stopped - other.started);
+        }
+
+        private long elapsed;
+
         void start() {
             started = System.nanoTime();
             ticker.scheduleAtFixedRate(() -> {
-                int kind = random.nextInt(100);
+                int kind = only >= 0 ? only : random.nextInt(100);
                 String user = ids.get(random.nextInt(ids.size()));
                 String term = term(random);
                 boolean nextPage = random.nextInt(5) == 0;
@@ -237,10 +337,12 @@ public final class ReadBench {
             stopped = System.nanoTime();
         }
 
-        private static String term(Random random) {
-            String name = random.nextBoolean() ? LAST[random.nextInt(LAST.length)] : FIRST[random.nextInt(FIRST.length)];
+        /** What people type to find somebody: 4 to 6 letters of a colleague's first name or surname. */
+        private String term(Random random) {
+            int who = random.nextInt(ids.size());
+            String name = random.nextInt(3) == 0 ? firstName(who) : lastName(who);
             String lower = name.toLowerCase(Locale.ROOT);
-            int length = Math.min(lower.length(), 3 + random.nextInt(3));
+            int length = Math.min(lower.length(), 4 + random.nextInt(3));
             int from = random.nextInt(lower.length() - length + 1);
             return lower.substring(from, from + length);
         }
@@ -290,7 +392,7 @@ public final class ReadBench {
 
                 | applier, drains of %,d directory changes | changes/s (median) | drains |
                 |---|---:|---:|
-                | no reads (before and after) | %,.0f | %s |
+                | no reads (alternating with the next line) | %,.0f | %s |
                 | %d read requests/s for %.0f min | %,.0f | %s |
                 | **cost of the reads** | **%.1f %%** | |
 

@@ -3,10 +3,8 @@ package dev.profilesync.directory.graph;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -37,7 +35,7 @@ final class DirectoryState {
     private HeldDeletions held;
     private String sweepCursor;
     /** Per known user: the photo etag ("" for none) and the id of the last full round that listed it. */
-    private final Map<String, String[]> users = new HashMap<>();
+    private final KnownUsers users = new KnownUsers();
 
     /**
      * The round in progress.
@@ -122,8 +120,11 @@ final class DirectoryState {
             } else {
                 int split = value.indexOf(SEPARATOR);
                 // written before full rounds marked users: the value is the etag alone
-                users.put(id, split < 0 ? new String[] {value, ""}
-                        : new String[] {value.substring(split + 1), value.substring(0, split)});
+                if (split < 0) {
+                    users.put(id, value, "");
+                } else {
+                    users.put(id, value.substring(split + 1), value.substring(0, split));
+                }
             }
         }
     }
@@ -160,23 +161,33 @@ final class DirectoryState {
     }
 
     boolean knows(String userId) {
-        return users.containsKey(userId);
+        return users.contains(userId);
     }
 
     /** The photo media etag last seen, "" for none or not yet looked at. */
     String etag(String userId) {
-        String[] user = users.get(userId);
-        return user == null ? "" : user[0];
+        String etag = users.etag(userId);
+        return etag == null ? "" : etag;
     }
 
     /** Whether the full round {@code roundId} listed the user. */
     boolean listedIn(String userId, String roundId) {
-        String[] user = users.get(userId);
-        return user != null && user[1].equals(roundId);
+        return roundId.equals(users.round(userId));
     }
 
-    Set<String> users() {
-        return new HashSet<>(users.keySet());
+    /** How many users are known. */
+    int userCount() {
+        return users.size();
+    }
+
+    /** Calls {@code action} with every known user id (no copy of the set is made; do not change it meanwhile). */
+    void forEachUser(java.util.function.Consumer<String> action) {
+        users.forEach(action);
+    }
+
+    /** The known users after {@code after} in id order, handed out a chunk at a time (16 bytes a user). */
+    KnownUsers.SortedIds usersAfter(String after) {
+        return users.sortedAfter(after);
     }
 
     ProducerRecord<String, byte[]> saveDeltaLink(String link) {
@@ -193,8 +204,8 @@ final class DirectoryState {
 
     /** Remembers a user with a new etag, keeping the full round that last listed it. */
     ProducerRecord<String, byte[]> rememberEtag(String userId, String etag) {
-        String[] user = users.get(userId);
-        return rememberUser(userId, etag, user == null ? "" : user[1]);
+        String round = users.round(userId);
+        return rememberUser(userId, etag, round == null ? "" : round);
     }
 
     /** Remembers a user as listed by the full round {@code roundId}, keeping its etag. */

@@ -46,9 +46,8 @@ final class PhotoSweep {
     private final ExecutorService requests;
     private final int concurrency;
     private final PhotoEventCodec codec = new PhotoEventCodec();
-    /** The users the sweep in progress still has to check, in id order, and how far it got through them. */
-    private List<String> remaining;
-    private int position;
+    /** The users the sweep in progress still has to check, in id order (16 bytes a user). */
+    private KnownUsers.SortedIds remaining;
 
     /**
      * @param requests runs the {@code $batch} requests; at most {@code concurrency} are in flight at once
@@ -74,12 +73,9 @@ final class PhotoSweep {
         int limit = batches * batchSize;
         if (remaining == null) {
             // once per sweep (or when resuming one): the users after the saved cursor, in id order
-            String after = state.sweepCursor() == null ? "" : state.sweepCursor();
-            remaining = state.users().stream().filter(user -> user.compareTo(after) > 0).sorted().toList();
-            position = 0;
+            remaining = state.usersAfter(state.sweepCursor() == null ? "" : state.sweepCursor());
         }
-        List<String> next = remaining.subList(position, Math.min(remaining.size(), position + limit));
-        position += next.size();
+        List<String> next = remaining.next(limit);
         try {
             return checkAll(next, limit);
         } catch (IOException | RuntimeException e) {
