@@ -48,8 +48,8 @@ class UserBacklog implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(UserBacklog.class);
 
-    /** Most records remembered across all partitions (about 100 bytes each). */
-    static final int LIMIT = 1_000_000;
+    /** Most records remembered across all partitions (about 200 bytes each: some 50 MB at the limit). */
+    static final int LIMIT = 250_000;
     /** How long a request waits for the reader to reach the partition's end. */
     private static final Duration CATCH_UP = Duration.ofSeconds(1);
     private static final Duration REFRESH = Duration.ofSeconds(1);
@@ -216,8 +216,9 @@ class UserBacklog implements SmartLifecycle {
                         continue;
                     }
                     if (record.offset() >= tail.committed && record.key() != null) {
-                        tail.records.addLast(new Object[] {record.offset(), record.key()});
-                        tail.byKey.computeIfAbsent(record.key(), k -> new ArrayDeque<>()).addLast(record.offset());
+                        Long offset = record.offset();
+                        tail.records.addLast(new Object[] {offset, record.key()});
+                        tail.byKey.computeIfAbsent(record.key(), k -> new ArrayDeque<>(2)).addLast(offset);
                         remembered++;
                     }
                     tail.position = record.offset() + 1;
