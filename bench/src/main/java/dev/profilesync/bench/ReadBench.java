@@ -402,7 +402,7 @@ public final class ReadBench {
                 |---|---:|---:|---:|---:|
                 """, java.time.LocalDate.now(), profiles, Runtime.getRuntime().availableProcessors(), backlog, without,
                 list(quiet), rate, minutes, with, list(loaded), 100 * (without - with) / without, load.sent.get(),
-                (load.stopped - load.started) / 1e9, load.sent.get() / ((load.stopped - load.started) / 1e9),
+                load.elapsed / 1e9, load.sent.get() / (load.elapsed / 1e9),
                 load.failures.get()));
         for (String kind : List.of("profile by id", "search", "search, next page", "sync-status")) {
             List<Double> values = new ArrayList<>(load.millis.getOrDefault(kind, new ConcurrentLinkedQueue<>()));

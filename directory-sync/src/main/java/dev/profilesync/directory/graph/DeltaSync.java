@@ -112,6 +112,7 @@ final class DeltaSync {
         // round of thousands of pages takes the longer of the two per page, not their sum. Pages are still published
         // one after the other, each with the cursor after it.
         java.util.concurrent.CompletableFuture<JsonNode> ahead = null;
+        List<ProducerRecord<String, byte[]>> pending = new ArrayList<>();
         while (cursor.nextLink() != null || cursor.pages() == 0) {
             JsonNode page = ahead == null ? fetch(cursor) : await(ahead);
             ahead = null;
@@ -126,8 +127,16 @@ final class DeltaSync {
             if (next != null) {
                 ahead = java.util.concurrent.CompletableFuture.supplyAsync(() -> fetch(after), PREFETCH);
             }
-            users += publishPage(page.path("value"), cursor, after);
+            users += collectPage(page.path("value"), cursor, after, pending);
             cursor = after;
+            // Pages go out a few at a time, each group in one transaction with the cursor after its last page: a
+            // transaction per 200-user page made the commit, not Graph, the pace of a full load. A restart resumes
+            // after the last group published (the pages of a group that did not make it are read again).
+            if (pending.size() >= RECORDS_PER_TRANSACTION || cursor.nextLink() == null) {
+                pending.add(state.saveCursor(cursor));
+                publish(pending);
+                pending = new ArrayList<>();
+            }
         }
         int deleted = cursor.full() ? finishFullRound(cursor.roundId()) : 0;
         publish(new ArrayList<>(List.of(state.saveDeltaLink(cursor.finalDeltaLink()), state.saveCursor(null))));
@@ -198,7 +207,11 @@ final class DeltaSync {
         }
     }
 
-    private int publishPage(JsonNode entries, Cursor cursor, Cursor after) {
+    /** Most records of one transaction of a round (about four pages of a full load), besides its last page's. */
+    static final int RECORDS_PER_TRANSACTION = 2_000;
+
+    /** Adds one page's events and state records to {@code into}; returns the users on the page. */
+    private int collectPage(JsonNode entries, Cursor cursor, Cursor after, List<ProducerRecord<String, byte[]>> into) {
         Instant observedAt = clock.instant();
         List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
         byte[] page = (instance + "/" + cursor.roundId() + "/" + after.pages()).getBytes(StandardCharsets.UTF_8);
@@ -234,8 +247,7 @@ final class DeltaSync {
         for (ProducerRecord<String, byte[]> record : records) {
             record.headers().add(DirectoryStateKeys.PAGE_HEADER, page);
         }
-        records.add(state.saveCursor(after));
-        publish(records);
+        into.addAll(records);
         return count;
     }
 

@@ -53,6 +53,10 @@ public final class FencedPublisher implements AutoCloseable {
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(timeout.toMillis() * 3, 30_000));
         props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 60_000);
+        // A transaction that starts right after the last one committed may be answered CONCURRENT_TRANSACTIONS until
+        // the coordinator has written the last one's markers; with the default 100 ms back-off every page of a round
+        // waited 100 ms for it (a million-user load is 5,000 pages). Ask again after 5 ms.
+        props.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 5);
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(),
                 new ByteArraySerializer());
         try {

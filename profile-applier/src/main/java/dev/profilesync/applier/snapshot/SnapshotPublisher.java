@@ -82,6 +82,9 @@ class SnapshotPublisher implements PollPublisher, ConsumerAwareRebalanceListener
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        // a poll's transaction starts right after the last one committed: CONCURRENT_TRANSACTIONS until the last one's
+        // markers are written is normal; ask again after 5 ms, not the default 100 ms
+        props.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 5);
         // a poll publishes thousands of ~1.5 kB snapshots at once: big batches compress better and cost far less
         // per record than the default 16 kB ones
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
