@@ -6,15 +6,19 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
+import dev.profilesync.events.ServiceAcls;
+import dev.profilesync.local.LocalKafka;
 import dev.profilesync.local.LocalSettings;
 import dev.profilesync.local.LocalSystem;
 
 /**
  * {@code bench/run-graph}: full loads of a simulated tenant into PostgreSQL through the whole product (Graph SDK delta
  * pages → directory-sync → Kafka → applier), several runs on fresh systems (the spread between runs is a finding of its
- * own), then two photo sweeps of the loaded tenant. Arguments: [results dir] [sizes, e.g. 1000000] [runs]. Writes
+ * own), then two photo sweeps of the loaded tenant. Arguments: [results dir] [sizes, e.g. 1000000] [runs]
+ * [photo bulk rate, photos a second, 0 = none]. Writes
  * {@code graph.md}. The delay of single changes under load is {@code bench/run-directory-delay}.
  */
 public final class GraphBench {
@@ -26,16 +30,19 @@ public final class GraphBench {
         Path out = Path.of(args.length > 0 ? args[0] : "bench/results");
         String[] sizes = (args.length > 1 ? args[1] : "1000000").split(",");
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        // photo-sync's bulk lane rate (photos a second, 0 = no limit): the all-in-one system shares 2 cores
+        String bulkRate = args.length > 3 ? args[3] : "0";
         StringBuilder md = new StringBuilder(String.format(Locale.ROOT, """
                 Graph full load (%s): a fresh system per run (in-process broker, PostgreSQL 15 on 127.0.0.1, the \
                 simulator, every service in one JVM, %d cores). The clock starts before the services start; \
                 "read" is when directory-sync has published every user (200 a delta page, as Graph pages users), \
                 "stored" when the applier has stored every user. photo-sync runs meanwhile on the same cores and \
-                queues one photo per user with a photo.
+                queues one photo per user with a photo; its bulk lane is held to %s.
 
                 | tenant users | run | read | stored (the full load) | users/s | photos done meanwhile |
                 |---:|---:|---:|---:|---:|---:|
-                """, java.time.LocalDate.now(), Runtime.getRuntime().availableProcessors()));
+                """, java.time.LocalDate.now(), Runtime.getRuntime().availableProcessors(),
+                bulkRate.equals("0") ? "no rate (as fast as it renders)" : bulkRate + " photos a second"));
         String sweeps = "";
         for (String size : sizes) {
             int users = Integer.parseInt(size.trim());
@@ -46,7 +53,9 @@ public final class GraphBench {
                             LocalSettings.ManagementPorts.from(38181),
                             db.url(), "bench-intake-key-0123456789abcdef", 12, 38090, users, 0);
                     long start = System.nanoTime();
-                    try (LocalSystem system = LocalSystem.start(settings)) {
+                    try (LocalSystem system = LocalSystem.start(settings, true, LocalKafka::start,
+                            service -> service == ServiceAcls.Service.PHOTO_SYNC
+                                    ? List.of("--profile-sync.photo.bulk-rate=" + bulkRate) : List.of())) {
                         double read = 0;
                         while (counter(settings.management().applier(), "profile_sync_applier_changes_applied_total",
                                 "source=\"graph\"") < users) {
@@ -62,7 +71,7 @@ public final class GraphBench {
                         md.append(String.format(Locale.ROOT, "| %,d | %d | %.0f s | **%.0f s** | %,.0f | %,.0f |%n",
                                 users, run, read == 0 ? seconds : read, seconds, users / seconds, photos));
                         System.out.println(md);
-                        if (run == runs && sweeps.isEmpty()) {
+                        if (run == runs && sweeps.isEmpty() && Boolean.parseBoolean(System.getProperty("bench.sweeps", "true"))) {
                             sweeps = sweeps(system, settings, users);
                         }
                     }

@@ -25,6 +25,9 @@ import jakarta.validation.constraints.Size;
  * @param consumers consumer threads of the bulk lane (new users, detected changes, sweeps)
  * @param priorityConsumers consumer threads of the priority lane (requested photo syncs)
  * @param graphConcurrency most Graph photo requests in flight (Graph allows 4 per app)
+ * @param bulkRate most bulk photos (new users, detected changes, sweeps) started a second; 0 = no limit. Requested
+ *        syncs are never limited. With {@code consumers} threads and 20 records a poll, a thread takes
+ *        {@code 20 * consumers / bulkRate} seconds a poll: keep that under {@code max.poll.interval.ms} (5 min)
  * @param sizes thumbnail name to side in pixels
  * @param store where thumbnails are kept
  * @param graph how to reach Microsoft Graph for photos
@@ -35,6 +38,7 @@ import jakarta.validation.constraints.Size;
 @Validated
 @ConfigurationProperties("profile-sync.photo")
 public record PhotoSyncProperties(@Min(1) int consumers, @Min(1) int priorityConsumers, @Min(1) int graphConcurrency,
+        @DecimalMin("0.0") double bulkRate,
         @NotEmpty Map<String, Integer> sizes, @NotNull Path store, @NotBlank String publicUrl,
         @Valid @NotNull Limits limits, @Valid @NotNull GraphSettings graph, @Valid @NotNull TopicSettings topics,
         @Valid @NotNull Links links) {

@@ -108,34 +108,32 @@ final class DeltaSync {
     private Outcome run(Cursor cursor, boolean resumed) {
         int users = 0;
         int pages = 0;
-        // the next page is fetched while this one is published: Graph's answer and Kafka's commit overlap, and a
-        // round of thousands of pages takes the longer of the two per page, not their sum. Pages are still published
-        // one after the other, each with the cursor after it.
-        java.util.concurrent.CompletableFuture<JsonNode> ahead = null;
+        // Pages are read ahead while earlier ones are published: Graph's answers and Kafka's commits overlap, and a
+        // round of thousands of pages takes the longer of the two, not their sum. Pages are still published one
+        // after the other, each group with the cursor after its last page.
         List<ProducerRecord<String, byte[]>> pending = new ArrayList<>();
-        while (cursor.nextLink() != null || cursor.pages() == 0) {
-            JsonNode page = ahead == null ? fetch(cursor) : await(ahead);
-            ahead = null;
-            pages++;
-            String next = page.path("@odata.nextLink").asString(null);
-            String deltaLink = page.path("@odata.deltaLink").asString(null);
-            if (next == null && deltaLink == null) {
-                throw new IllegalStateException("a delta page carried neither @odata.nextLink nor @odata.deltaLink");
-            }
-            Cursor after = new Cursor(cursor.roundId(), cursor.full(), next, next == null ? deltaLink : null,
-                    cursor.pages() + 1);
-            if (next != null) {
-                ahead = java.util.concurrent.CompletableFuture.supplyAsync(() -> fetch(after), PREFETCH);
-            }
-            users += collectPage(page.path("value"), cursor, after, pending);
-            cursor = after;
-            // Pages go out a few at a time, each group in one transaction with the cursor after its last page: a
-            // transaction per 200-user page made the commit, not Graph, the pace of a full load. A restart resumes
-            // after the last group published (the pages of a group that did not make it are read again).
-            if (pending.size() >= RECORDS_PER_TRANSACTION || cursor.nextLink() == null) {
-                pending.add(state.saveCursor(cursor));
-                publish(pending);
-                pending = new ArrayList<>();
+        try (PageFeed feed = new PageFeed(cursor.nextLink(), this::fetch, PAGES_AHEAD)) {
+            while (cursor.nextLink() != null || cursor.pages() == 0) {
+                JsonNode page = feed.next();
+                pages++;
+                String next = page.path("@odata.nextLink").asString(null);
+                String deltaLink = page.path("@odata.deltaLink").asString(null);
+                if (next == null && deltaLink == null) {
+                    throw new IllegalStateException("a delta page carried neither @odata.nextLink nor @odata.deltaLink");
+                }
+                Cursor after = new Cursor(cursor.roundId(), cursor.full(), next, next == null ? deltaLink : null,
+                        cursor.pages() + 1);
+                users += collectPage(page.path("value"), cursor, after, pending);
+                cursor = after;
+                // Pages go out a few at a time, each group in one transaction with the cursor after its last page: a
+                // transaction per 200-user page made the commit, not Graph, the pace of a full load. A restart
+                // resumes after the last group published (the pages of a group that did not make it are read
+                // again).
+                if (pending.size() >= RECORDS_PER_TRANSACTION || cursor.nextLink() == null) {
+                    pending.add(state.saveCursor(cursor));
+                    publish(pending);
+                    pending = new ArrayList<>();
+                }
             }
         }
         int deleted = cursor.full() ? finishFullRound(cursor.roundId()) : 0;
@@ -143,31 +141,13 @@ final class DeltaSync {
         return new Outcome(cursor.full(), resumed, users, deleted, pages);
     }
 
-    /** Fetches the next delta page ahead; one daemon thread, shared: only the active instance reads. */
-    private static final java.util.concurrent.ExecutorService PREFETCH = java.util.concurrent.Executors
-            .newSingleThreadExecutor(r -> {
-                Thread thread = new Thread(r, "delta-prefetch");
-                thread.setDaemon(true);
-                return thread;
-            });
+    /** Delta pages read ahead of the one being published (about 4,000 users of a full load). */
+    static final int PAGES_AHEAD = 20;
 
-    private static JsonNode await(java.util.concurrent.CompletableFuture<JsonNode> page) {
-        try {
-            return page.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while fetching a delta page", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
-    }
-
-    private JsonNode fetch(Cursor cursor) {
-        if (cursor.nextLink() != null) {
-            return fetch(graph.users().delta().withUrl(cursor.nextLink()).toGetRequestInformation());
+    /** The page behind a link, or the round's first page (link null). */
+    private JsonNode fetch(String link) {
+        if (link != null) {
+            return fetch(graph.users().delta().withUrl(link).toGetRequestInformation());
         }
         return fetch(graph.users().delta().toGetRequestInformation(c -> {
             c.queryParameters.select = GraphUsers.select();
@@ -207,8 +187,11 @@ final class DeltaSync {
         }
     }
 
-    /** Most records of one transaction of a round (about four pages of a full load), besides its last page's. */
-    static final int RECORDS_PER_TRANSACTION = 2_000;
+    /**
+     * Most records of one transaction of a round (about ten pages of a full load: a user, its state record and often
+     * a photo change), besides its last page's.
+     */
+    static final int RECORDS_PER_TRANSACTION = 6_000;
 
     /** Adds one page's events and state records to {@code into}; returns the users on the page. */
     private int collectPage(JsonNode entries, Cursor cursor, Cursor after, List<ProducerRecord<String, byte[]>> into) {

@@ -1,6 +1,7 @@
 package dev.profilesync.photo.sync;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -11,7 +12,8 @@ import java.util.function.Supplier;
  * bulk work (new users, sweeps) does not start another Graph call or render, so the requested photo has the cores to
  * itself. Bulk work already running finishes its step; a priority sync waits at most for one bulk Graph call or render.
  * Both lanes together never have more than {@code permits} Graph calls in flight (Graph allows 4 photo requests per
- * app at a time).
+ * app at a time). The bulk lane may also be held to a rate (photos a second), so that a co-located full load or the
+ * tenant's Graph budget is not spent on background photos; requested syncs are never rate-limited.
  */
 final class PhotoLanes {
 
@@ -26,12 +28,52 @@ final class PhotoLanes {
     private int inFlight;
     private int priorityWaiting;
     private int priorityActive;
+    /** Nanoseconds between two bulk photos; 0 = no rate limit. */
+    private final long bulkInterval;
+    /** When the next bulk photo may start (guarded by {@link #lock}). */
+    private long bulkNext = System.nanoTime();
 
     PhotoLanes(int permits) {
+        this(permits, 0);
+    }
+
+    /**
+     * @param bulkRate most bulk photos started a second; 0 = no limit
+     */
+    PhotoLanes(int permits, double bulkRate) {
         if (permits < 1) {
             throw new IllegalArgumentException("at least one Graph permit, was " + permits);
         }
+        if (bulkRate < 0 || Double.isNaN(bulkRate)) {
+            throw new IllegalArgumentException("the bulk rate is 0 (no limit) or positive, was " + bulkRate);
+        }
         this.permits = permits;
+        this.bulkInterval = bulkRate == 0 ? 0 : Math.max(1, Math.round(1e9 / bulkRate));
+    }
+
+    /**
+     * Waits for the bulk lane's next slot under its rate: slots are handed out one interval apart, in the order they
+     * are asked for, and a lane that was idle does not save up a burst.
+     */
+    void awaitBulkSlot() {
+        if (bulkInterval == 0) {
+            return;
+        }
+        long slot;
+        lock.lock();
+        try {
+            slot = Math.max(bulkNext, System.nanoTime());
+            bulkNext = slot + bulkInterval;
+        } finally {
+            lock.unlock();
+        }
+        for (long wait = slot - System.nanoTime(); wait > 0; wait = slot - System.nanoTime()) {
+            LockSupport.parkNanos(this, wait);
+            if (Thread.interrupted()) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the bulk lane's next slot");
+            }
+        }
     }
 
     /** Marks the start of a priority sync: bulk work pauses at its next step until {@link #endPriority}. */

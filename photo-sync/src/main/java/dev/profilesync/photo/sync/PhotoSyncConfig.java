@@ -2,6 +2,7 @@ package dev.profilesync.photo.sync;
 
 import java.time.Duration;
 
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -51,8 +52,22 @@ class PhotoSyncConfig {
     }
 
     @Bean
-    PhotoLanes photoLanes(PhotoSyncProperties properties) {
-        return new PhotoLanes(properties.graphConcurrency());
+    PhotoLanes photoLanes(PhotoSyncProperties properties, KafkaProperties kafka) {
+        if (properties.bulkRate() > 0) {
+            // a bulk thread must finish a poll's records within max.poll.interval.ms, or the group throws it out
+            Integer configured = kafka.getConsumer().getMaxPollRecords();
+            int records = configured == null ? 500 : configured;
+            long interval = Long.parseLong(kafka.getConsumer().getProperties()
+                    .getOrDefault("max.poll.interval.ms", "300000"));
+            double seconds = (double) records * properties.consumers() / properties.bulkRate();
+            if (seconds * 1000 > interval) {
+                throw new IllegalStateException(String.format(java.util.Locale.ROOT, "profile-sync.photo.bulk-rate %s"
+                        + " is too low for %d bulk consumers with %d records a poll: a poll would take %.0f s, more"
+                        + " than max.poll.interval.ms (%d ms); raise the rate or lower the consumers",
+                        properties.bulkRate(), properties.consumers(), records, seconds, interval));
+            }
+        }
+        return new PhotoLanes(properties.graphConcurrency(), properties.bulkRate());
     }
 
     @Bean

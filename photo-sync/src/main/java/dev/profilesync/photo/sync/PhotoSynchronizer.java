@@ -115,6 +115,9 @@ class PhotoSynchronizer {
             // a replay or duplicate of a change already done: no Graph call at all
             return outcome("unchanged");
         }
+        if (lane == PhotoLanes.Lane.BULK) {
+            lanes.awaitBulkSlot();
+        }
         ProfilePhoto photo;
         byte[] bytes;
         try {

@@ -96,4 +96,44 @@ class PhotoLanesTest {
             Thread.currentThread().interrupt();
         }
     }
+
+    @Test
+    void bulkSlotsAreHandedOutOneIntervalApart() throws Exception {
+        PhotoLanes lanes = new PhotoLanes(4, 50);
+        long interval = 20_000_000L;
+        long start = System.nanoTime();
+        java.util.List<Future<Long>> returned = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            returned.add(threads.submit(() -> {
+                lanes.awaitBulkSlot();
+                return System.nanoTime();
+            }));
+        }
+        long[] times = new long[returned.size()];
+        for (int i = 0; i < times.length; i++) {
+            times[i] = returned.get(i).get(30, TimeUnit.SECONDS) - start;
+        }
+        java.util.Arrays.sort(times);
+        // the k-th slot is k intervals after the first; a thread may wake late, never early
+        for (int k = 0; k < times.length; k++) {
+            assertThat(times[k]).as("slot %d", k).isGreaterThanOrEqualTo(k * interval);
+        }
+    }
+
+    @Test
+    void noRateMeansNoWait() {
+        PhotoLanes lanes = new PhotoLanes(4, 0);
+        long start = System.nanoTime();
+        for (int i = 0; i < 10_000; i++) {
+            lanes.awaitBulkSlot();
+        }
+        // 10,000 slots at any rate a limit could mean would take seconds
+        assertThat(System.nanoTime() - start).isLessThan(1_000_000_000L);
+    }
+
+    @Test
+    void aNegativeRateIsRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new PhotoLanes(4, -1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }
