@@ -23,6 +23,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 import dev.profilesync.events.Topics;
+import dev.profilesync.events.ServiceAcls;
+import dev.profilesync.local.LocalKafka;
 import dev.profilesync.local.LocalSettings;
 import dev.profilesync.local.LocalSystem;
 import dev.profilesync.simulator.Tenant;
@@ -51,22 +53,29 @@ public final class DirectoryDelayBench {
         int users = args.length > 2 ? Integer.parseInt(args[2]) : 100_000;
         int[] rates = Arrays.stream((args.length > 3 ? args[3] : "1000,5000").split(","))
                 .mapToInt(Integer::parseInt).toArray();
+        // photo-sync's bulk lane (photos a second, 0 = no limit): it works through the full load's photos during the
+        // runs, on the same cores
+        String bulkRate = args.length > 4 ? args[4] : "20";
         StringBuilder md = new StringBuilder(String.format(Locale.ROOT, """
                 Directory change → profile store, end to end (%s): %,d-user simulated tenant, PostgreSQL 15 on \
                 127.0.0.1, the whole system (in-process broker, simulator, change-ingest, directory-sync, applier, \
                 photo-sync, monitor) and this bench in one JVM on %d cores. The clock starts when the change is made \
                 in the simulator and stops when the profile's committed snapshot shows it; in between: the change \
-                notification (batched every 250 ms), directory-sync's delta round, Kafka, the applier and PostgreSQL.
+                notification (batched every 250 ms), directory-sync's delta round, Kafka, the applier and PostgreSQL. \
+                photo-sync works through the full load's photos meanwhile, its bulk lane held to %s.
 
                 | rate (changes/s, sustained) | duration | changes | p50 | p99 | max | not applied |
                 |---:|---:|---:|---:|---:|---:|---:|
-                """, java.time.LocalDate.now(), users, Runtime.getRuntime().availableProcessors()));
+                """, java.time.LocalDate.now(), users, Runtime.getRuntime().availableProcessors(),
+                bulkRate.equals("0") ? "no rate" : bulkRate + " photos a second"));
         try (BenchDatabase db = new BenchDatabase()) {
             Path data = Files.createTempDirectory("delay-bench");
             LocalSettings settings = new LocalSettings(data, 39192, 39193, 38281, 38282, 38283, 38284, 38285,
                     LocalSettings.ManagementPorts.from(38381), db.url(), "bench-intake-key-0123456789abcdef", 12,
                     38290, users, 0);
-            try (LocalSystem system = LocalSystem.start(settings)) {
+            try (LocalSystem system = LocalSystem.start(settings, true, LocalKafka::start,
+                    service -> service == ServiceAcls.Service.PHOTO_SYNC
+                            ? List.of("--profile-sync.photo.bulk-rate=" + bulkRate) : List.of())) {
                 Tenant tenant = system.simulator().tenant();
                 List<String> ids = new ArrayList<>();
                 for (int i = 0; i < users; i++) {
@@ -81,13 +90,19 @@ public final class DirectoryDelayBench {
                     System.out.printf(Locale.ROOT, "full load seen: %,d users%n", observer.users());
                     run(tenant, ids, observer, 500, 0.5);
                     observer.reset();
+                    StringBuilder stages = new StringBuilder();
                     for (int rate : rates) {
                         Result result = run(tenant, ids, observer, rate, minutes);
                         md.append(String.format(Locale.ROOT, "| %,d | %.0f min | %,d | %.2f s | %.2f s | %.2f s | %d |%n",
                                 rate, minutes, result.changes, result.p50, result.p99, result.max, result.missing));
+                        stages.append(result.stages());
                         System.out.println(md);
+                        System.out.println(stages);
                         observer.reset();
                     }
+                    md.append("\nWhere the time goes: seconds from the change to each stage (record timestamps are "
+                            + "the producers' clocks, the same machine's):\n\n| rate | stage | p50 | p99 | max |\n"
+                            + "|---:|---|---:|---:|---:|\n").append(stages);
                 }
             }
         }
@@ -97,7 +112,7 @@ public final class DirectoryDelayBench {
         System.exit(0);
     }
 
-    record Result(long changes, double p50, double p99, double max, long missing) {
+    record Result(long changes, double p50, double p99, double max, long missing, String stages) {
     }
 
     /** Makes {@code rate} stamped changes per second for {@code minutes}, then waits for them to be applied. */
@@ -123,8 +138,17 @@ public final class DirectoryDelayBench {
         }
         double[] delays = observer.delays();
         Arrays.sort(delays);
+        String stages = "";
+        String[] names = {"published by directory-sync (the user-change record's timestamp)",
+            "stored by the applier (its snapshot record's timestamp)", "visible (snapshot committed and read)"};
+        double[][] all = {observer.stage(observer.published), observer.stage(observer.sent), delays};
+        for (int i = 0; i < names.length; i++) {
+            Arrays.sort(all[i]);
+            stages += String.format(Locale.ROOT, "| %,d/s | %s | %.2f s | %.2f s | %.2f s |%n", rate, names[i],
+                    at(all[i], 0.5), at(all[i], 0.99), at(all[i], 1.0));
+        }
         return new Result(made, at(delays, 0.5), at(delays, 0.99), delays.length == 0 ? 0 : delays[delays.length - 1],
-                observer.pending());
+                observer.pending(), stages);
     }
 
     private static double at(double[] sorted, double q) {
@@ -142,6 +166,9 @@ public final class DirectoryDelayBench {
         private final java.util.Set<String> seen = ConcurrentHashMap.newKeySet();
         private final AtomicLong outstanding = new AtomicLong();
         private final List<Double> delays = new ArrayList<>();
+        /** Seconds from the stamp to the user-change record's and to the snapshot record's timestamps. */
+        final List<Double> published = new ArrayList<>();
+        final List<Double> sent = new ArrayList<>();
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final Thread thread;
 
@@ -179,6 +206,12 @@ public final class DirectoryDelayBench {
 
         synchronized void reset() {
             delays.clear();
+            published.clear();
+            sent.clear();
+        }
+
+        synchronized double[] stage(List<Double> values) {
+            return values.stream().mapToDouble(Double::doubleValue).toArray();
         }
 
         private void follow(Properties props) {
@@ -186,16 +219,32 @@ public final class DirectoryDelayBench {
                     new ByteArrayDeserializer())) {
                 List<TopicPartition> partitions = new ArrayList<>();
                 while (partitions.isEmpty() && running.get()) {
-                    consumer.listTopics().getOrDefault(Topics.PROFILE_SNAPSHOTS, List.of())
-                            .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+                    var topics = consumer.listTopics();
+                    if (topics.containsKey(Topics.PROFILE_SNAPSHOTS) && topics.containsKey(Topics.USER_CHANGES)) {
+                        for (String topic : List.of(Topics.PROFILE_SNAPSHOTS, Topics.USER_CHANGES)) {
+                            topics.get(topic).forEach(p -> partitions.add(new TopicPartition(p.topic(),
+                                    p.partition())));
+                        }
+                    }
                     Thread.sleep(200);
                 }
                 consumer.assign(partitions);
                 consumer.seekToBeginning(partitions);
                 while (running.get()) {
                     for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                        if (record.value() != null) {
-                            observe(record.key(), JSON.readTree(record.value()).path("jobTitle").asString(""));
+                        if (record.value() == null) {
+                            continue;
+                        }
+                        if (record.topic().equals(Topics.USER_CHANGES)) {
+                            long stamp = stampIn(record.value());
+                            if (stamp > 0) {
+                                synchronized (this) {
+                                    published.add((record.timestamp() * 1000 - stamp) / 1e6);
+                                }
+                            }
+                        } else {
+                            observe(record.key(), JSON.readTree(record.value()).path("jobTitle").asString(""),
+                                    record.timestamp());
                         }
                     }
                 }
@@ -204,7 +253,22 @@ public final class DirectoryDelayBench {
             }
         }
 
-        private void observe(String user, String jobTitle) {
+        /** The stamp (microseconds) in an event's bytes, or 0 when it has none. */
+        private static long stampIn(byte[] value) {
+            String text = new String(value, java.nio.charset.StandardCharsets.UTF_8);
+            int at = text.indexOf(STAMP);
+            if (at < 0) {
+                return 0;
+            }
+            int from = at + STAMP.length();
+            int to = from;
+            while (to < text.length() && Character.isDigit(text.charAt(to))) {
+                to++;
+            }
+            return to == from ? 0 : Long.parseLong(text.substring(from, to));
+        }
+
+        private void observe(String user, String jobTitle, long sentMillis) {
             seen.add(user);
             if (!jobTitle.startsWith(STAMP)) {
                 return;
@@ -221,6 +285,7 @@ public final class DirectoryDelayBench {
                     outstanding.decrementAndGet();
                     synchronized (this) {
                         delays.add((now - made) / 1e6);
+                        sent.add((sentMillis * 1000 - made) / 1e6);
                     }
                 }
             }
