@@ -186,6 +186,12 @@ public final class ReadBench {
                 }
             }
             try (var statement = connection.createStatement()) {
+                // -Dbench.sql="...;...": statements run on the seeded store (e.g. an index's storage parameters)
+                for (String sql : System.getProperty("bench.sql", "").split(";")) {
+                    if (!sql.isBlank()) {
+                        statement.execute(sql.trim());
+                    }
+                }
                 // -Dbench.drop-indexes=a,b: measure the store without some indexes
                 for (String index : System.getProperty("bench.drop-indexes", "").split(",")) {
                     if (!index.isBlank()) {
