@@ -51,6 +51,11 @@ final class PhotoLanes {
         this.bulkInterval = bulkRate == 0 ? 0 : Math.max(1, Math.round(1e9 / bulkRate));
     }
 
+    /** Whether the bulk lane is held to a rate. */
+    boolean limitsBulk() {
+        return bulkInterval > 0;
+    }
+
     /**
      * Waits for the bulk lane's next slot under its rate: slots are handed out one interval apart, in the order they
      * are asked for, and a lane that was idle does not save up a burst.

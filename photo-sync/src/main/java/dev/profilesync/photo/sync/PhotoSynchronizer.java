@@ -92,6 +92,10 @@ class PhotoSynchronizer {
         // One sync of a user at a time across both lanes: each reads Graph's photo as it is now, so the later of two
         // can never store an older photo over a newer one. The priority lane counts as active only once it holds
         // the user, so a bulk sync of that user it waits for is never held back by it.
+        if (lane == PhotoLanes.Lane.BULK && lanes.limitsBulk() && !done(event.userId(), event.mediaEtag())) {
+            // outside the user's lock: a bulk sync waiting for its slot never holds up a requested sync of that user
+            lanes.awaitBulkSlot();
+        }
         java.util.concurrent.locks.ReentrantLock user = users[Math.floorMod(event.userId().hashCode(), users.length)];
         user.lock();
         try {
@@ -110,13 +114,9 @@ class PhotoSynchronizer {
     }
 
     private String sync(String user, String knownEtag, PhotoLanes.Lane lane) {
-        if (knownEtag != null && !knownEtag.isEmpty() && store.sourceEtag(user).filter(knownEtag::equals).isPresent()
-                && store.announcedEtag(user).filter(knownEtag::equals).isPresent()) {
+        if (done(user, knownEtag)) {
             // a replay or duplicate of a change already done: no Graph call at all
             return outcome("unchanged");
-        }
-        if (lane == PhotoLanes.Lane.BULK) {
-            lanes.awaitBulkSlot();
         }
         ProfilePhoto photo;
         byte[] bytes;
@@ -157,6 +157,12 @@ class PhotoSynchronizer {
         announce(user, photoFields(user, etag));
         store.markAnnounced(user, etag);
         return outcome("synced");
+    }
+
+    /** Whether thumbnails of this etag are stored and announced already. */
+    private boolean done(String user, String etag) {
+        return etag != null && !etag.isEmpty() && store.sourceEtag(user).filter(etag::equals).isPresent()
+                && store.announcedEtag(user).filter(etag::equals).isPresent();
     }
 
     private Map<ProfileField, Object> photoFields(String user, String etag) {

@@ -18,6 +18,11 @@ class CachingJwtDecoderTest {
 
     private final Instant start = Instant.parse("2026-11-26T08:00:00Z");
     private final AtomicInteger decoded = new AtomicInteger();
+    private final MovingClock clock = new MovingClock(start);
+
+    private CachingJwtDecoder decoder(int capacity) {
+        return new CachingJwtDecoder(delegate(clock), capacity, clock);
+    }
 
     /** Accepts tokens named "good-<seconds to expiry>", or "forever" (no expiry), refuses everything else. */
     private JwtDecoder delegate(Clock clock) {
@@ -63,8 +68,7 @@ class CachingJwtDecoderTest {
 
     @Test
     void aTokenIsCheckedOnceWhileItLives() {
-        MovingClock clock = new MovingClock(start);
-        CachingJwtDecoder decoder = new CachingJwtDecoder(delegate(clock), 10, clock);
+        CachingJwtDecoder decoder = decoder(10);
         for (int i = 0; i < 100; i++) {
             assertThat(decoder.decode("good-3600").getSubject()).isEqualTo("client");
         }
@@ -73,8 +77,7 @@ class CachingJwtDecoderTest {
 
     @Test
     void anExpiredTokenGoesBackToTheDelegateAndIsRefused() {
-        MovingClock clock = new MovingClock(start);
-        CachingJwtDecoder decoder = new CachingJwtDecoder(delegate(clock), 10, clock);
+        CachingJwtDecoder decoder = decoder(10);
         decoder.decode("good-600");
         clock.now = start.plus(Duration.ofSeconds(600)).plus(CachingJwtDecoder.SKEW);
         assertThatThrownBy(() -> decoder.decode("good-600")).isInstanceOf(BadJwtException.class)
@@ -85,8 +88,7 @@ class CachingJwtDecoderTest {
 
     @Test
     void refusedTokensAndTokensWithoutExpiryAreNeverRemembered() {
-        MovingClock clock = new MovingClock(start);
-        CachingJwtDecoder decoder = new CachingJwtDecoder(delegate(clock), 10, clock);
+        CachingJwtDecoder decoder = decoder(10);
         for (int i = 0; i < 3; i++) {
             assertThatThrownBy(() -> decoder.decode("forged")).isInstanceOf(BadJwtException.class);
             decoder.decode("forever");
@@ -97,8 +99,7 @@ class CachingJwtDecoderTest {
 
     @Test
     void neverHoldsMoreThanItsCapacity() {
-        MovingClock clock = new MovingClock(start);
-        CachingJwtDecoder decoder = new CachingJwtDecoder(delegate(clock), 5, clock);
+        CachingJwtDecoder decoder = decoder(5);
         for (int i = 0; i < 23; i++) {
             decoder.decode("good-" + (3600 + i));
             assertThat(decoder.size()).isLessThanOrEqualTo(5);
