@@ -11,22 +11,15 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.stereotype.Component;
@@ -38,9 +31,10 @@ import dev.profilesync.events.Topics;
  * Which changes of a user are on {@code directory.user-changes} but not yet applied, for the sync-status API, from one
  * shared reader per instance (not a consumer per request). A background consumer tails every partition of the topic
  * from the applier group's committed offset and remembers the key and offset of each record it passes; entries the
- * group has committed past are dropped every second. A request asks the broker for the partition's committed offset
- * and end (two small admin calls), waits until the reader has reached that end (it is normally there already), and
- * counts the user's records in between. The reader remembers at most {@code limit} records; past that the partitions
+ * group has committed past are dropped every second. A request takes the group's committed offsets and the partitions'
+ * ends from a round of {@link GroupPositions} that started after it arrived (requests arriving together share one
+ * round), waits until the reader has reached that end (it is normally there already), and counts the user's records in
+ * between. The reader remembers at most {@code limit} records; past that the partitions
  * it could not follow answer {@code complete = false}. It reads only: it never joins the group nor commits.
  */
 @Component
@@ -75,38 +69,32 @@ class UserBacklog implements SmartLifecycle {
     }
 
     private final ConsumerFactory<String, byte[]> consumers;
-    private final Map<String, Object> adminProperties;
     private final Map<Integer, Tail> tails = new HashMap<>();
     private int remembered;
-    private int partitionCount;
-    private volatile Admin admin;
+    private volatile GroupPositions positions;
     private volatile Thread reader;
     private volatile boolean running;
     private volatile Consumer<String, byte[]> consumer;
 
-    UserBacklog(ConsumerFactory<String, byte[]> consumers, KafkaProperties kafka) {
+    UserBacklog(ConsumerFactory<String, byte[]> consumers) {
         this.consumers = consumers;
-        this.adminProperties = kafka.buildAdminProperties();
     }
 
     Backlog of(String userId) {
-        Admin client = admin;
-        if (client == null) {
+        GroupPositions group = positions;
+        if (group == null) {
             throw new IllegalStateException("the sync-status reader is not running");
         }
         try {
-            int partitions = partitionCount > 0 ? partitionCount : client.describeTopics(Set.of(Topics.USER_CHANGES))
-                    .allTopicNames().get(10, TimeUnit.SECONDS).get(Topics.USER_CHANGES).partitions().size();
+            GroupPositions.Snapshot now = group.fresh().get(15, TimeUnit.SECONDS);
+            if (now.partitions() == 0) {
+                throw new IllegalStateException("the topic " + Topics.USER_CHANGES + " has no partitions");
+            }
             TopicPartition partition = new TopicPartition(Topics.USER_CHANGES,
-                    Utils.toPositive(Utils.murmur2(userId.getBytes(StandardCharsets.UTF_8))) % partitions);
-            long end = client.listOffsets(Map.of(partition, OffsetSpec.latest()),
-                    new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).partitionResult(partition)
-                    .get(10, TimeUnit.SECONDS).offset();
-            OffsetAndMetadata committed = client.listConsumerGroupOffsets(Map.of(ConsumerGroups.PROFILE_APPLIER,
-                    new ListConsumerGroupOffsetsSpec().topicPartitions(List.of(partition))))
-                    .partitionsToOffsetAndMetadata(ConsumerGroups.PROFILE_APPLIER).get(10, TimeUnit.SECONDS)
-                    .get(partition);
-            return count(partition.partition(), userId, committed == null ? -1 : committed.offset(), end);
+                    Utils.toPositive(Utils.murmur2(userId.getBytes(StandardCharsets.UTF_8))) % now.partitions());
+            Long committed = now.committed().get(partition);
+            return count(partition.partition(), userId, committed == null ? -1 : committed,
+                    now.ends().get(partition));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while reading the backlog", e);
@@ -139,9 +127,15 @@ class UserBacklog implements SmartLifecycle {
         return new Backlog(partition, Math.max(0, end - from), queued, complete);
     }
 
+    /** Rounds of offset requests to Kafka so far (requests arriving together share one). */
+    long offsetRounds() {
+        GroupPositions group = positions;
+        return group == null ? 0 : group.rounds();
+    }
+
     @Override
     public void start() {
-        admin = Admin.create(adminProperties);
+        positions = new GroupPositions(consumers, ConsumerGroups.PROFILE_APPLIER, Topics.USER_CHANGES);
         running = true;
         reader = new Thread(this::read, "sync-status-reader");
         reader.setDaemon(true);
@@ -163,9 +157,9 @@ class UserBacklog implements SmartLifecycle {
                 Thread.currentThread().interrupt();
             }
         }
-        if (admin != null) {
-            admin.close(Duration.ofSeconds(5));
-            admin = null;
+        if (positions != null) {
+            positions.close();
+            positions = null;
         }
         synchronized (this) {
             notifyAll();
@@ -244,10 +238,9 @@ class UserBacklog implements SmartLifecycle {
         if (!Set.copyOf(partitions).equals(tailer.assignment())) {
             tailer.assign(partitions);
         }
-        Map<TopicPartition, OffsetAndMetadata> committed;
+        Map<TopicPartition, Long> committed;
         try {
-            committed = admin.listConsumerGroupOffsets(ConsumerGroups.PROFILE_APPLIER)
-                    .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+            committed = positions.fresh().get(15, TimeUnit.SECONDS).committed();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptException(e);
@@ -256,10 +249,9 @@ class UserBacklog implements SmartLifecycle {
         }
         Map<TopicPartition, Long> beginnings = tailer.beginningOffsets(partitions);
         synchronized (this) {
-            partitionCount = partitions.size();
             for (TopicPartition partition : partitions) {
-                OffsetAndMetadata offset = committed.get(partition);
-                long from = offset == null ? beginnings.get(partition) : offset.offset();
+                Long offset = committed.get(partition);
+                long from = offset == null ? beginnings.get(partition) : offset;
                 Tail tail = tails.computeIfAbsent(partition.partition(), p -> new Tail());
                 tail.committed = from;
                 forget(tail, from);
