@@ -106,21 +106,23 @@ public final class ReadBench {
                 double idlePgPerSecond = (CpuClock.postgres() - idlePgStart) / 20;
                 costs.append(String.format(Locale.ROOT, "| nothing (the idle system, subtracted below) | %.0f ms/s | |%n",
                         idlePerSecond * 1000));
+                // -Dbench.alone-seconds: how long each kind of read runs alone (default 20 s)
+                int aloneSeconds = Integer.getInteger("bench.alone-seconds", 20);
                 for (int kind : new int[] {0, 50, 80}) {
                     ReadLoad alone = new ReadLoad(token, ids, rate, kind);
                     double cpu = CpuClock.self() + CpuClock.postgres();
                     double pgCpu = CpuClock.postgres();
                     alone.start();
-                    Thread.sleep(20_000);
+                    Thread.sleep(aloneSeconds * 1000L);
                     alone.stop();
-                    double used = CpuClock.self() + CpuClock.postgres() - cpu - idlePerSecond * 20
+                    double used = CpuClock.self() + CpuClock.postgres() - cpu - idlePerSecond * aloneSeconds
                             - alone.clientCpu.get() / 1e9;
-                    double pgUsed = CpuClock.postgres() - pgCpu - idlePgPerSecond * 20;
+                    double pgUsed = CpuClock.postgres() - pgCpu - idlePgPerSecond * aloneSeconds;
                     String name = kind == 0 ? "profile by id" : kind == 50 ? "search" : "sync-status";
                     List<Double> values = new ArrayList<>(alone.millis.getOrDefault(name, new ConcurrentLinkedQueue<>()));
                     Collections.sort(values);
-                    costs.append(String.format(Locale.ROOT, "| %s alone, %d/s for 20 s, no writes | %.2f ms (PostgreSQL %.2f ms; client: %.2f ms) | %.1f / %.1f ms |%n",
-                            name, rate, 1000 * used / alone.sent.get(), 1000 * pgUsed / alone.sent.get(),
+                    costs.append(String.format(Locale.ROOT, "| %s alone, %d/s for %d s, no writes | %.2f ms (PostgreSQL %.2f ms; client: %.2f ms) | %.1f / %.1f ms |%n",
+                            name, rate, aloneSeconds, 1000 * used / alone.sent.get(), 1000 * pgUsed / alone.sent.get(),
                             alone.clientCpu.get() / 1e6 / alone.sent.get(),
                             values.get(values.size() / 2),
                             values.get((int) Math.ceil(values.size() * 0.99) - 1)));

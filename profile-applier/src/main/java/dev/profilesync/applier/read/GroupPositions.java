@@ -20,7 +20,8 @@ import org.springframework.kafka.core.ConsumerFactory;
  * Where a consumer group stands on a topic and where the topic ends, read for many callers at once. One thread owns one
  * Kafka consumer (it carries the group's id to ask for its committed offsets, but never subscribes, joins or commits)
  * and, whenever somebody is waiting, asks the brokers for every partition's end (the last stable offset: what a
- * read-committed reader can see) and the group's committed offsets: two requests, however many callers. A caller gets
+ * read-committed reader can see) and the group's committed offsets: two requests, however many callers (the topic's
+ * partitions are assigned to it, never polled, so that its metadata stays cached). A caller gets
  * the answer of a round that started after it asked, so a record committed before the call is always counted; callers
  * arriving while a round is under way share the next one. Metadata and the group's coordinator stay cached in the
  * consumer, where a request through the admin client would look both up again.
@@ -114,6 +115,11 @@ final class GroupPositions implements AutoCloseable {
     private Snapshot ask() {
         Set<TopicPartition> partitions = consumer.partitionsFor(topic, CALL_TIMEOUT).stream()
                 .map(info -> new TopicPartition(info.topic(), info.partition())).collect(Collectors.toSet());
+        if (!partitions.equals(consumer.assignment())) {
+            // assigned (never polled): the consumer keeps the topic's metadata and leaders cached, where for a topic
+            // it neither subscribes to nor is assigned it would fetch metadata again on every call
+            consumer.assign(partitions);
+        }
         Map<TopicPartition, Long> ends = Map.copyOf(consumer.endOffsets(partitions, CALL_TIMEOUT));
         Map<TopicPartition, Long> committed = new HashMap<>();
         for (Map.Entry<TopicPartition, OffsetAndMetadata> entry : consumer.committed(partitions, CALL_TIMEOUT)

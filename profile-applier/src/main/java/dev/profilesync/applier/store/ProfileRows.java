@@ -24,6 +24,11 @@ public final class ProfileRows implements RowMapper<StoredProfile> {
     private static final List<String> REGISTERS = ProfileTable.REGISTERS;
     private static final String[] VERSION_NAMES = REGISTERS.stream()
             .map(r -> r.equals("present") ? "present" : ProfileTable.jsonName(r)).toArray(String[]::new);
+    /** Column names, spelt once: a one-row result (a profile read) looks them all up. */
+    private static final String[] FIELD_COLUMNS = java.util.Arrays.stream(FIELDS).map(ProfileTable::column)
+            .toArray(String[]::new);
+    private static final String[] TS_COLUMNS = REGISTERS.stream().map(r -> r + "_ts").toArray(String[]::new);
+    private static final String[] EID_COLUMNS = REGISTERS.stream().map(r -> r + "_eid").toArray(String[]::new);
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final TypeReference<List<String>> STRING_LIST = new TypeReference<>() {
     };
@@ -72,13 +77,13 @@ public final class ProfileRows implements RowMapper<StoredProfile> {
     private void locate(ResultSet rs) throws SQLException {
         int[] fieldIndexes = new int[FIELDS.length];
         for (int i = 0; i < FIELDS.length; i++) {
-            fieldIndexes[i] = rs.findColumn(ProfileTable.column(FIELDS[i]));
+            fieldIndexes[i] = rs.findColumn(FIELD_COLUMNS[i]);
         }
         tsColumns = new int[REGISTERS.size()];
         eidColumns = new int[REGISTERS.size()];
         for (int r = 0; r < REGISTERS.size(); r++) {
-            tsColumns[r] = rs.findColumn(REGISTERS.get(r) + "_ts");
-            eidColumns[r] = rs.findColumn(REGISTERS.get(r) + "_eid");
+            tsColumns[r] = rs.findColumn(TS_COLUMNS[r]);
+            eidColumns[r] = rs.findColumn(EID_COLUMNS[r]);
         }
         userId = rs.findColumn("user_id");
         present = rs.findColumn("present");
