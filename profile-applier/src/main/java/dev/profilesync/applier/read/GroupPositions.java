@@ -20,11 +20,11 @@ import org.springframework.kafka.core.ConsumerFactory;
  * Where a consumer group stands on a topic and where the topic ends, read for many callers at once. One thread owns one
  * Kafka consumer (it carries the group's id to ask for its committed offsets, but never subscribes, joins or commits)
  * and, whenever somebody is waiting, asks the brokers for every partition's end (the last stable offset: what a
- * read-committed reader can see) and the group's committed offsets: two requests, however many callers (the topic's
- * partitions are assigned to it, never polled, so that its metadata stays cached). A caller gets
+ * read-committed reader can see) and the group's committed offsets: two requests, however many callers. A caller gets
  * the answer of a round that started after it asked, so a record committed before the call is always counted; callers
- * arriving while a round is under way share the next one. Metadata and the group's coordinator stay cached in the
- * consumer, where a request through the admin client would look both up again.
+ * arriving while a round is under way share the next one. The topic's partitions are assigned to the consumer (never
+ * polled), so its metadata, the partitions' leaders and the group's coordinator stay cached, where a request through
+ * the admin client would look them up again.
  */
 final class GroupPositions implements AutoCloseable {
 
