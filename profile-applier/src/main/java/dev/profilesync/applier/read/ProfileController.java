@@ -43,7 +43,7 @@ class ProfileController {
     @GetMapping("/api/v1/profiles/{id}")
     ResponseEntity<?> profile(@PathVariable String id) {
         return Identifiers.userId(id)
-                .flatMap(store::find)
+                .flatMap(store::view)
                 .filter(StoredProfile::present)
                 .<ResponseEntity<?>>map(profile -> ResponseEntity.ok(representation(profile)))
                 .orElseGet(() -> problem(HttpStatus.NOT_FOUND, "profile-not-found", "no profile with id " + id));

@@ -59,8 +59,28 @@ public class ProfileQueries {
         return found;
     }
 
+    /** The stored row of this user, versions included. */
     public Optional<StoredProfile> find(String userId) {
         return jdbc.query("SELECT * FROM profile WHERE user_id = ?", new ProfileRows(), userId).stream().findFirst();
+    }
+
+    /** The user's profile as the read API shows it: fields and {@code last_*}, no register versions. */
+    public Optional<StoredProfile> view(String userId) {
+        return jdbc.query("SELECT " + ProfileRows.VIEW_COLUMNS + " FROM profile WHERE user_id = ?", ProfileRows.view(),
+                userId).stream().findFirst();
+    }
+
+    /** Where the user's row stands: whether present, and its newest applied change. */
+    record SyncState(boolean present, java.time.Instant lastObservedAt, java.time.Instant lastAppliedAt,
+            long lastDelayMillis, String lastSource, String lastEventId) {
+    }
+
+    /** The user's {@link SyncState}, empty when the store never saw the user. */
+    Optional<SyncState> syncState(String userId) {
+        return jdbc.query("SELECT present, last_observed_ts, last_applied_at, last_delay_ms, last_source, last_event_id"
+                + " FROM profile WHERE user_id = ?", (rs, row) -> new SyncState(rs.getBoolean(1),
+                        ProfileTable.instantOfMicros(rs.getLong(2)), rs.getTimestamp(3).toInstant(), rs.getLong(4),
+                        rs.getString(5), rs.getString(6)), userId).stream().findFirst();
     }
 
     /**
@@ -82,10 +102,10 @@ public class ProfileQueries {
      * Present profiles matching {@code query} (anywhere in the display name, or the beginning of the mail or user
      * principal name, ignoring case) and
      * {@code department} (exact), ordered by display name then id: after {@code after} when given (keyset paging, as
-     * fast on the last page as on the first), else from {@code offset}.
+     * fast on the last page as on the first), else from {@code offset}. The profiles come as {@link #view} shows them.
      */
     List<StoredProfile> search(String query, String department, After after, int offset, int limit) {
-        StringBuilder sql = new StringBuilder("SELECT * FROM profile WHERE present = TRUE");
+        StringBuilder sql = new StringBuilder("SELECT " + ProfileRows.VIEW_COLUMNS + " FROM profile WHERE present = TRUE");
         List<Object> args = new ArrayList<>();
         if (query != null && !query.isBlank()) {
             String escaped = query.toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%")
@@ -112,21 +132,21 @@ public class ProfileQueries {
             sql.append(" OFFSET ?");
             args.add(offset);
         }
-        return jdbc.query(sql.toString(), new ProfileRows(), args.toArray());
+        return jdbc.query(sql.toString(), ProfileRows.view(), args.toArray());
     }
 
     /** A lookup by equality, as provisioning clients make them: a field (the user id when null) equal to a value. */
     public record Equals(ProfileField field, String value, boolean ignoreCase) {
     }
 
-    /** Present profiles matching every condition, ordered by id. */
+    /** Present profiles matching every condition, ordered by id, as {@link #view} shows them. */
     public List<StoredProfile> presentMatching(List<Equals> conditions, int offset, int limit) {
         List<Object> args = new ArrayList<>();
-        String sql = "SELECT * FROM profile WHERE present = TRUE" + where(conditions, args)
-                + " ORDER BY user_id LIMIT ? OFFSET ?";
+        String sql = "SELECT " + ProfileRows.VIEW_COLUMNS + " FROM profile WHERE present = TRUE"
+                + where(conditions, args) + " ORDER BY user_id LIMIT ? OFFSET ?";
         args.add(limit);
         args.add(offset);
-        return jdbc.query(sql, new ProfileRows(), args.toArray());
+        return jdbc.query(sql, ProfileRows.view(), args.toArray());
     }
 
     /** How many present profiles match every condition. */

@@ -1,6 +1,5 @@
 package dev.profilesync.applier.read;
 
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -11,7 +10,6 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
-import dev.profilesync.applier.store.StoredProfile;
 import dev.profilesync.events.Identifiers;
 
 /**
@@ -35,7 +33,7 @@ class SyncStatusController {
         if (userId.isEmpty()) {
             return ProfileController.problem(HttpStatus.NOT_FOUND, "profile-not-found", "no profile with id " + id);
         }
-        Optional<StoredProfile> stored = store.find(userId.get());
+        Optional<ProfileQueries.SyncState> stored = store.syncState(userId.get());
         UserBacklog.Backlog queued = backlog.of(userId.get());
         if (stored.isEmpty() && queued.queuedForUser() == 0) {
             return ProfileController.problem(HttpStatus.NOT_FOUND, "profile-not-found",
@@ -47,7 +45,7 @@ class SyncStatusController {
         stored.ifPresent(profile -> {
             body.put("lastObservedAt", profile.lastObservedAt());
             body.put("lastAppliedAt", profile.lastAppliedAt());
-            body.put("delaySeconds", Duration.ofMillis(profile.lastDelayMillis()).toMillis() / 1000.0);
+            body.put("delaySeconds", profile.lastDelayMillis() / 1000.0);
             body.put("lastSource", profile.lastSource());
             body.put("lastEventId", profile.lastEventId());
         });
@@ -60,13 +58,13 @@ class SyncStatusController {
         return ResponseEntity.ok(body);
     }
 
-    private static String state(Optional<StoredProfile> stored, UserBacklog.Backlog queued) {
+    private static String state(Optional<ProfileQueries.SyncState> stored, UserBacklog.Backlog queued) {
         if (queued.queuedForUser() > 0) {
             return "pending";
         }
         if (!queued.complete()) {
             return "catching-up";
         }
-        return stored.map(StoredProfile::present).orElse(false) ? "in-sync" : "deleted";
+        return stored.map(ProfileQueries.SyncState::present).orElse(false) ? "in-sync" : "deleted";
     }
 }

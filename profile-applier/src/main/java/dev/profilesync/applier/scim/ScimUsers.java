@@ -94,7 +94,7 @@ class ScimUsers {
         if (userId.isEmpty()) {
             return Optional.empty();
         }
-        return view(userId.get(), queries.find(userId.get()).orElse(null));
+        return view(userId.get(), queries.view(userId.get()).orElse(null));
     }
 
     /** Users matching every condition, ordered by id, and how many match in all. */
@@ -252,7 +252,7 @@ class ScimUsers {
     private void awaitStored(String id, Instant observedAt) {
         long deadline = System.nanoTime() + properties.readYourWrites().toNanos();
         while (System.nanoTime() < deadline) {
-            Optional<StoredProfile> stored = queries.find(id);
+            Optional<StoredProfile> stored = queries.view(id);
             if (stored.isPresent() && !stored.get().lastObservedAt().isBefore(observedAt)) {
                 pending.remove(id);
                 return;

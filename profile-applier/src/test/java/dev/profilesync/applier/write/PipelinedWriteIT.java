@@ -197,6 +197,14 @@ class PipelinedWriteIT {
                 .containsEntry(ProfileField.DEPARTMENT, "Research");
         assertThat(byUser.get(BOB)).isEqualTo(queries.find(BOB).orElseThrow());
         assertThat(byUser.get(BOB).fields()).containsEntry(ProfileField.CITY, "Oslo");
+        // the read API's narrower row: the same profile without the register versions
+        for (String user : List.of(ADA, BOB)) {
+            var whole = queries.find(user).orElseThrow();
+            assertThat(queries.view(user)).hasValue(new dev.profilesync.applier.store.StoredProfile(whole.userId(),
+                    whole.present(), whole.fields(), whole.lastObservedAt(), whole.lastEventId(), whole.lastSource(),
+                    whole.lastAppliedAt(), whole.lastDelayMillis(), Map.of()));
+            assertThat(whole.versions()).isNotEmpty();
+        }
     }
 
     private PipelinedWrite begin(ProfileWriter store) {
