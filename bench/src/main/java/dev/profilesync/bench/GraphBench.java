@@ -33,7 +33,7 @@ public final class GraphBench {
         // photo-sync's bulk lane rate (photos a second, 0 = no limit): the all-in-one system shares 2 cores
         String bulkRate = args.length > 3 ? args[3] : "0";
         StringBuilder md = new StringBuilder(String.format(Locale.ROOT, """
-                Graph full load (%s): a fresh system per run (in-process broker, PostgreSQL 15 on 127.0.0.1, the \
+                Graph full load (%s): a fresh system per run (in-process broker, PostgreSQL 15 on 127.0.0.1 with %s, the \
                 simulator, every service in one JVM, %d cores). The clock starts before the services start; \
                 "read" is when directory-sync has published every user (200 a delta page, as Graph pages users), \
                 "stored" when the applier has stored every user. photo-sync runs meanwhile on the same cores and \
@@ -41,7 +41,7 @@ public final class GraphBench {
 
                 | tenant users | run | services started | read | stored (the full load) | users/s | photos done meanwhile |
                 |---:|---:|---:|---:|---:|---:|---:|
-                """, java.time.LocalDate.now(), Runtime.getRuntime().availableProcessors(),
+                """, java.time.LocalDate.now(), BenchDatabase.serverSettings(), Runtime.getRuntime().availableProcessors(),
                 bulkRate.equals("0") ? "no rate (as fast as it renders)" : bulkRate + " photos a second"));
         String sweeps = "";
         for (String size : sizes) {

@@ -73,12 +73,13 @@ public final class PeerBench {
         int consumers = Integer.parseInt(options.get("consumers"));
         int repeat = Integer.parseInt(options.get("repeat"));
         StringBuilder md = new StringBuilder(String.format(Locale.ROOT, "# profile-applier against Kafka Connect + "
-                + "Debezium JDBC sink%n%n%d cores, %s. PostgreSQL 15, the broker (in the bench JVM), the consumer under "
+                + "Debezium JDBC sink%n%n%d cores, %s. PostgreSQL 15 (%s), the broker (in the bench JVM), the consumer under "
                 + "test and PostgreSQL share the cores. %d changes, %d partitions, %d consumer threads / tasks; all "
                 + "queued before the consumer starts; clock from the first row written to the last change applied "
                 + "(Connect: rows at their final version in the table; it takes ~10 s to start, not counted). "
                 + "Medians of %d runs, range in brackets. CPU: CPU-seconds per 1,000 changes during the clocked "
-                + "interval.%n%n", Runtime.getRuntime().availableProcessors(), java.time.LocalDate.now(), changes,
+                + "interval.%n%n", Runtime.getRuntime().availableProcessors(), java.time.LocalDate.now(),
+                BenchDatabase.serverSettings(), changes,
                 partitions, consumers, repeat));
         for (String shape : options.get("shapes").split(",")) {
             int users = shape.equals("steady") ? changes : Integer.parseInt(options.get("users"));

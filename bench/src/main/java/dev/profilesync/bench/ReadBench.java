@@ -88,11 +88,14 @@ public final class ReadBench {
                 MeterRegistry registry = applier.getBean(MeterRegistry.class);
                 MessageListenerContainer container = applier.getBean(KafkaListenerEndpointRegistry.class)
                         .getListenerContainer(ConsumerGroups.PROFILE_APPLIER);
-                Drains drains = new Drains(kafka.bootstrapServers(), ids, backlog, container, () -> (long) registry
+                Drains drains = new Drains(db.url(), kafka.bootstrapServers(), ids, backlog, container, () -> (long) registry
                         .find("profile_sync_applier_changes_applied").counters().stream()
                         .mapToDouble(c -> c.count()).sum());
                 drains.drain(); // warm-up
                 vacuum(db.url());
+                drains.checkpoints = 0;
+                drains.requestedCheckpoints = 0;
+                drains.walBytes = 0;
                 // the read path's code compiled before anything is measured: the JIT's work is not the reads' cost
                 ReadLoad warmUp = new ReadLoad(token, ids, rate);
                 warmUp.start();
@@ -143,18 +146,41 @@ public final class ReadBench {
                     load.add(part);
                     loadedSeconds += (part.stopped - part.started) / 1e9;
                 }
+                String updates = updates(db.url()) + String.format(Locale.ROOT, " During the %d drains PostgreSQL"
+                        + " wrote %,d MB of WAL and made %d checkpoints, %d of them because of WAL volume"
+                        + ".", quiet.size() + loaded.size(), drains.walBytes >> 20, drains.checkpoints,
+                        drains.requestedCheckpoints);
+                System.out.println(updates);
                 if (loaded.isEmpty()) {
+                    // only the reads alone were asked for; leave through the end, so the schema is dropped
                     System.out.println(costs);
-                    System.exit(0);
+                } else {
+                    String md = report(profiles, rate, minutes, backlog, quiet, loaded, load)
+                            + "\n" + updates + "\n"
+                            + "\n| read | CPU per request (server + PostgreSQL; the bench's client, measured per thread, apart) | p50 / p99 |\n|---|---:|---:|\n" + costs;
+                    Files.createDirectories(out);
+                    Files.writeString(out.resolve("reads.md"), md);
+                    System.out.println(md);
                 }
-                String md = report(profiles, rate, minutes, backlog, quiet, loaded, load)
-                        + "\n| read | CPU per request (server + PostgreSQL; the bench's client, measured per thread, apart) | p50 / p99 |\n|---|---:|---:|\n" + costs;
-                Files.createDirectories(out);
-                Files.writeString(out.resolve("reads.md"), md);
-                System.out.println(md);
             }
         }
         System.exit(0);
+    }
+
+    /**
+     * How the store took the updates: how many were HOT (the new row version on the same page and no indexed column
+     * changed, so no index gets an entry), and the table's size.
+     */
+    private static String updates(String url) throws Exception {
+        try (Connection connection = DriverManager.getConnection(url); var statement = connection.createStatement();
+                var rs = statement.executeQuery("SELECT n_tup_upd, n_tup_hot_upd, pg_relation_size(relid),"
+                        + " pg_indexes_size(relid) FROM pg_stat_user_tables WHERE relname = 'profile'"
+                        + " AND schemaname = current_schema()")) {
+            rs.next();
+            return String.format(Locale.ROOT, "Store: %,d row updates, %.0f %% of them HOT (no index entries);"
+                    + " table %,d MB, indexes %,d MB at the end.", rs.getLong(1),
+                    100.0 * rs.getLong(2) / Math.max(1, rs.getLong(1)), rs.getLong(3) >> 20, rs.getLong(4) >> 20);
+        }
     }
 
     private static void vacuum(String url) throws Exception {
@@ -258,10 +284,16 @@ public final class ReadBench {
         private final MessageListenerContainer container;
         private final java.util.function.LongSupplier applied;
         private final Random random = new Random(5);
+        private final String url;
         private int round;
+        /** Over all drains: checkpoints, those PostgreSQL started because of WAL volume, and bytes of WAL. */
+        long checkpoints;
+        long requestedCheckpoints;
+        long walBytes;
 
-        Drains(String bootstrap, List<String> ids, int size, MessageListenerContainer container,
+        Drains(String url, String bootstrap, List<String> ids, int size, MessageListenerContainer container,
                 java.util.function.LongSupplier applied) {
+            this.url = url;
             Properties props = new Properties();
             props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
             props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -287,10 +319,28 @@ public final class ReadBench {
                 throw new IllegalStateException("loading the backlog failed", failure);
             }
             Thread.sleep(2_000);
+            long[] server = server();
             container.resume();
             double rate = Throughput.measure(() -> applied.getAsLong() - before, size);
-            System.out.printf(Locale.ROOT, "drain %d: %,.0f changes/s%n", round, rate);
+            long[] after = server();
+            checkpoints += after[0] - server[0];
+            requestedCheckpoints += after[1] - server[1];
+            walBytes += after[2] - server[2];
+            System.out.printf(Locale.ROOT, "drain %d: %,.0f changes/s (checkpoints %d, of them requested %d; WAL %,d MB)%n",
+                    round, rate, after[0] - server[0], after[1] - server[1], (after[2] - server[2]) >> 20);
             return rate;
+        }
+
+        /** PostgreSQL's checkpoints so far (all, and requested by WAL volume) and its WAL position in bytes. */
+        private long[] server() {
+            try (Connection connection = DriverManager.getConnection(url); var statement = connection.createStatement();
+                    var rs = statement.executeQuery("SELECT checkpoints_timed + checkpoints_req, checkpoints_req,"
+                            + " pg_current_wal_lsn() - '0/0' FROM pg_stat_bgwriter")) {
+                rs.next();
+                return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)};
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException("cannot read PostgreSQL's checkpoint statistics", e);
+            }
         }
     }
 
@@ -405,11 +455,11 @@ public final class ReadBench {
     }
 
     private static String report(int profiles, int rate, double minutes, int backlog, List<Double> quiet,
-            List<Double> loaded, ReadLoad load) {
+            List<Double> loaded, ReadLoad load) throws java.sql.SQLException {
         double without = median(quiet);
         double with = median(loaded);
         StringBuilder md = new StringBuilder(String.format(Locale.ROOT, """
-                Read API under write load (%s): %,d profiles in PostgreSQL 15 on 127.0.0.1, the applier (4 partitions, \
+                Read API under write load (%s): %,d profiles in PostgreSQL 15 on 127.0.0.1 (%s), the applier (4 partitions, \
                 4 threads) with its read API, the broker and the load generator in one JVM, %d cores shared.
 
                 | applier, drains of %,d directory changes | changes/s (median) | drains |
@@ -423,7 +473,8 @@ public final class ReadBench {
 
                 | read | requests | p50 ms | p99 ms | max ms |
                 |---|---:|---:|---:|---:|
-                """, java.time.LocalDate.now(), profiles, Runtime.getRuntime().availableProcessors(), backlog, without,
+                """, java.time.LocalDate.now(), profiles, BenchDatabase.serverSettings(),
+                Runtime.getRuntime().availableProcessors(), backlog, without,
                 list(quiet), rate, minutes, with, list(loaded), 100 * (without - with) / without, load.sent.get(),
                 load.elapsed / 1e9, load.sent.get() / (load.elapsed / 1e9),
                 load.failures.get(), load.clientCpu.get() / 1e6 / Math.max(1, load.sent.get())));
