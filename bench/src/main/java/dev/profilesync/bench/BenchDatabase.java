@@ -28,14 +28,14 @@ final class BenchDatabase implements AutoCloseable {
     }
 
     /**
-     * The server settings that decide how a large store takes writes, for a bench's conditions: the buffer cache,
-     * the WAL volume between checkpoints, and WAL compression.
+     * The server settings that decide how a large store takes writes, for a bench's conditions: whether dead rows are
+     * vacuumed in the background, the buffer cache, the WAL volume between checkpoints, and WAL compression.
      */
     static String serverSettings() throws SQLException {
         StringBuilder settings = new StringBuilder();
         try (Connection connection = DriverManager.getConnection(SERVER, "postgres", "");
                 Statement statement = connection.createStatement()) {
-            for (String name : new String[] {"shared_buffers", "max_wal_size", "wal_compression"}) {
+            for (String name : new String[] {"autovacuum", "shared_buffers", "max_wal_size", "wal_compression"}) {
                 try (var rs = statement.executeQuery("SHOW " + name)) {
                     rs.next();
                     settings.append(settings.isEmpty() ? "" : ", ").append(name).append(' ').append(rs.getString(1));
