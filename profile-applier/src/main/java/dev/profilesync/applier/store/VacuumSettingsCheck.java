@@ -34,10 +34,12 @@ class VacuumSettingsCheck {
 
     @EventListener(ApplicationReadyEvent.class)
     void check() {
-        if (!ProfileTable.isPostgres(dataSource)) {
-            return;
-        }
+        // a check that only warns never stops the start: a store it cannot ask is logged, not thrown
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            if (!connection.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT)
+                    .contains("postgres")) {
+                return;
+            }
             String autovacuum = show(statement, "autovacuum");
             String trackCounts = show(statement, "track_counts");
             String tableOptions = null;
