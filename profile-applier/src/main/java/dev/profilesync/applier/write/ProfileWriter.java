@@ -37,6 +37,7 @@ public class ProfileWriter {
     private final ProfileSql.Dialect dialect;
     private final String upsert;
     private final String singleRowUpsert;
+    private final TrigramPendingList pendingList = new TrigramPendingList();
 
     public ProfileWriter(DataSource dataSource, TransactionTemplate transactions) {
         this.jdbc = new JdbcTemplate(dataSource);
@@ -85,22 +86,30 @@ public class ProfileWriter {
         if (written != null && !returnsRows()) {
             throw new IllegalStateException("only PostgreSQL hands back the rows it wrote");
         }
-        if (dialect == ProfileSql.Dialect.POSTGRESQL && written != null) {
+        if (dialect == ProfileSql.Dialect.POSTGRESQL) {
+            // for this transaction; see TrigramPendingList and V7
+            jdbc.queryForObject("SELECT set_config('gin_pending_list_limit', ?, true)", String.class,
+                    pendingList.limit());
             boolean single = rows.size() == 1;
-            ProfileRows mapper = new ProfileRows();
-            jdbc.query((single ? singleRowUpsert : upsert) + " RETURNING *", statement -> {
-                if (single) {
-                    bind(statement, rows.get(0), appliedAt);
-                } else {
-                    bindColumns(statement, rows, appliedAt);
-                }
-            }, rs -> {
-                written.accept(mapper.mapRow(rs, 0));
-            });
-        } else if (dialect == ProfileSql.Dialect.POSTGRESQL && rows.size() == 1) {
-            jdbc.update(singleRowUpsert, statement -> bind(statement, rows.get(0), appliedAt));
-        } else if (dialect == ProfileSql.Dialect.POSTGRESQL) {
-            jdbc.update(upsert, statement -> bindColumns(statement, rows, appliedAt));
+            ProfileRows mapper = written == null ? null : new ProfileRows();
+            int[] inserted = {0};
+            // a row the statement inserted has no xmax; one it updated carries the statement's own transaction
+            jdbc.query((single ? singleRowUpsert : upsert) + (written == null ? " RETURNING (xmax = 0) AS inserted_now"
+                    : " RETURNING *, (xmax = 0) AS inserted_now"), statement -> {
+                        if (single) {
+                            bind(statement, rows.get(0), appliedAt);
+                        } else {
+                            bindColumns(statement, rows, appliedAt);
+                        }
+                    }, rs -> {
+                        if (rs.getBoolean("inserted_now")) {
+                            inserted[0]++;
+                        }
+                        if (written != null) {
+                            written.accept(mapper.mapRow(rs, 0));
+                        }
+                    });
+            pendingList.wrote(inserted[0], rows.size());
         } else {
             jdbc.batchUpdate(upsert, rows, rows.size(), (statement, profile) -> bind(statement, profile, appliedAt));
         }

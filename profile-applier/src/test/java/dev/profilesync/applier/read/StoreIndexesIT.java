@@ -83,14 +83,6 @@ class StoreIndexesIT {
         awaitScans("profile_mail_prefix_idx", mail);
     }
 
-    @Test
-    void theTrigramIndexKeepsAShortPendingList() {
-        // searches scan the pending list: 256 kB instead of the default 4 MB (bench/results/reads.md)
-        assertThat(jdbc.queryForObject("SELECT array_to_string(reloptions, ',') FROM pg_class"
-                + " WHERE relname = 'profile_display_name_trgm_idx' AND relnamespace = current_schema()::regnamespace",
-                String.class)).contains("gin_pending_list_limit=256");
-    }
-
     private static long scans(String index) {
         Long scans = jdbc.queryForObject("SELECT idx_scan FROM pg_stat_user_indexes WHERE indexrelname = ?"
                 + " AND schemaname = current_schema()", Long.class, index);

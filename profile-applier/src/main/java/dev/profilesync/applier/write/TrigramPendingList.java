@@ -1,0 +1,51 @@
+package dev.profilesync.applier.write;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How long the trigram index's pending list may grow in the applier's transactions (PostgreSQL's
+ * {@code gin_pending_list_limit}, set per transaction). GIN takes new entries into the pending list and merges it into
+ * the index when it passes the limit; every search scans the list. Updates keep it short, so a search under a stream
+ * of updates scans little; loads of new profiles (a full sync, a new tenant) let it grow to PostgreSQL's default, so
+ * the merges come in fewer, larger batches. Which of the two the applier is doing is read from its own statements: the
+ * share of rows they inserted rather than updated, as a moving average over the recent ones, with a margin between
+ * the two switch points so a mixed stream does not flip at every statement.
+ */
+final class TrigramPendingList {
+
+    private static final Logger log = LoggerFactory.getLogger(TrigramPendingList.class);
+
+    /** While mostly updating: a short list for searches to scan. */
+    static final String UPDATES = "256kB";
+    /** While mostly inserting: PostgreSQL's default, merged in larger batches. */
+    static final String LOADS = "4MB";
+    /** The newest statement's weight in the moving share. */
+    private static final double WEIGHT = 0.25;
+    private static final double TO_LOADS = 0.6;
+    private static final double TO_UPDATES = 0.4;
+
+    private double insertShare;
+    private boolean loading;
+
+    /** The limit for the next statement. */
+    synchronized String limit() {
+        return loading ? LOADS : UPDATES;
+    }
+
+    /** What a statement did: {@code inserted} new rows of {@code rows} written. */
+    synchronized void wrote(int inserted, int rows) {
+        if (rows <= 0) {
+            return;
+        }
+        insertShare += WEIGHT * ((double) inserted / rows - insertShare);
+        if (!loading && insertShare >= TO_LOADS) {
+            loading = true;
+            log.info("The applier is writing mostly new profiles: the trigram index's pending list may grow to {} "
+                    + "until updates dominate again", LOADS);
+        } else if (loading && insertShare <= TO_UPDATES) {
+            loading = false;
+            log.info("The applier is writing mostly updates: the trigram index's pending list is held to {}", UPDATES);
+        }
+    }
+}
