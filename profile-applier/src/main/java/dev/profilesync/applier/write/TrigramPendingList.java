@@ -20,12 +20,14 @@ final class TrigramPendingList {
     static final String UPDATES = "256kB";
     /** While mostly inserting: PostgreSQL's default, merged in larger batches. */
     static final String LOADS = "4MB";
-    /** The newest statement's weight in the moving share. */
-    private static final double WEIGHT = 0.25;
+    /** Rows after which a statement's rows count half as much in the share: a one-row statement barely moves it. */
+    private static final double HALF_LIFE_ROWS = 2_000;
     private static final double TO_LOADS = 0.6;
     private static final double TO_UPDATES = 0.4;
 
-    private double insertShare;
+    /** Recent rows inserted and written, each decayed by the rows written since; a start as if after updates. */
+    private double inserted;
+    private double written = HALF_LIFE_ROWS;
     private boolean loading;
 
     /** The limit for the next statement. */
@@ -38,12 +40,15 @@ final class TrigramPendingList {
         if (rows <= 0) {
             return;
         }
-        insertShare += WEIGHT * ((double) inserted / rows - insertShare);
-        if (!loading && insertShare >= TO_LOADS) {
+        double decay = Math.pow(0.5, rows / HALF_LIFE_ROWS);
+        this.inserted = this.inserted * decay + inserted;
+        this.written = this.written * decay + rows;
+        double share = this.inserted / this.written;
+        if (!loading && share >= TO_LOADS) {
             loading = true;
             log.info("The applier is writing mostly new profiles: the trigram index's pending list may grow to {} "
                     + "until updates dominate again", LOADS);
-        } else if (loading && insertShare <= TO_UPDATES) {
+        } else if (loading && share <= TO_UPDATES) {
             loading = false;
             log.info("The applier is writing mostly updates: the trigram index's pending list is held to {}", UPDATES);
         }

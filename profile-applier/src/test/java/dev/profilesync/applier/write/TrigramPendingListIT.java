@@ -61,20 +61,20 @@ class TrigramPendingListIT {
 
         List<String> seen = new ArrayList<>();
         for (int batch = 0; batch < 6; batch++) {
-            seen.add(writeAndShow(store, rows(batch * 100, 100, 10), false));
+            seen.add(writeAndShow(store, rows(batch * 1_000, 1_000, 10), false));
         }
         assertThat(seen.get(0)).as("a store that was only updated so far").isEqualTo("256kB");
         assertThat(seen.get(seen.size() - 1)).as("after batches of new profiles").isEqualTo("4MB");
 
         seen.clear();
         for (int round = 0; round < 6; round++) {
-            seen.add(writeAndShow(store, rows(0, 600, 20 + round), true));
+            seen.add(writeAndShow(store, rows(0, 1_000, 20 + round), true));
         }
         assertThat(seen.get(0)).as("right after the load").isEqualTo("4MB");
         assertThat(seen.get(seen.size() - 1)).as("after batches of updates").isEqualTo("256kB");
 
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM profile WHERE display_name LIKE 'Person %, take 25'",
-                Long.class)).isEqualTo(600);
+                Long.class)).isEqualTo(1_000);
         assertThat(jdbc.queryForObject("SHOW gin_pending_list_limit", String.class)).isEqualTo(serverDefault);
     }
 

@@ -14,12 +14,12 @@ class TrigramPendingListTest {
         assertThat(list.limit()).isEqualTo(TrigramPendingList.UPDATES);
         list.wrote(1_000, 1_000);
         assertThat(list.limit()).as("one statement of inserts is not yet a load").isEqualTo(TrigramPendingList.UPDATES);
-        for (int i = 0; i < 3; i++) {
-            list.wrote(1_000, 1_000);
-        }
+        list.wrote(1_000, 1_000);
         assertThat(list.limit()).isEqualTo(TrigramPendingList.LOADS);
-        list.wrote(0, 1_000);
-        assertThat(list.limit()).as("one statement of updates in a load").isEqualTo(TrigramPendingList.LOADS);
+        for (int i = 0; i < 200; i++) {
+            list.wrote(0, 1);
+        }
+        assertThat(list.limit()).as("a trickle of one-row updates during a load").isEqualTo(TrigramPendingList.LOADS);
         for (int i = 0; i < 3; i++) {
             list.wrote(0, 1_000);
         }
