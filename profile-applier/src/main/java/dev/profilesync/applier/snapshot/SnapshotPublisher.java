@@ -69,6 +69,12 @@ class SnapshotPublisher implements PollPublisher, ConsumerAwareRebalanceListener
     private final Map<String, Object> producerSettings;
     /** The transactional producer of each input partition this instance has written for. */
     private final Map<TopicPartition, Producer<String, byte[]>> producers = new ConcurrentHashMap<>();
+    /**
+     * Which of this instance's consumers (the container runs several) made each producer. A partition can move between
+     * them; the one that lost it may still be finishing a poll of its records, or learn of the loss only later, and
+     * must then neither use nor close the producer the partition's new owner made.
+     */
+    private final Map<Producer<String, byte[]>, Consumer<?, ?>> madeBy = new ConcurrentHashMap<>();
     private final Counter published;
     private final Counter tombstones;
     private final io.micrometer.core.instrument.Timer seconds;
@@ -204,7 +210,7 @@ class SnapshotPublisher implements PollPublisher, ConsumerAwareRebalanceListener
         private Producer<String, byte[]> begun(TopicPartition partition) {
             Producer<String, byte[]> producer = open.get(partition);
             if (producer == null) {
-                producer = producerOf(partition);
+                producer = producerOf(partition, consumer);
                 try {
                     producer.beginTransaction();
                 } catch (RuntimeException e) {
@@ -252,7 +258,7 @@ class SnapshotPublisher implements PollPublisher, ConsumerAwareRebalanceListener
                 discard(partition, earlier);
             }
             try {
-                producerOf(partition);
+                producerOf(partition, consumer);
             } catch (RuntimeException e) {
                 log.warn("Could not register the snapshot producer of {} yet ({}); the first poll will", partition,
                         e.toString());
@@ -265,7 +271,8 @@ class SnapshotPublisher implements PollPublisher, ConsumerAwareRebalanceListener
     public void onPartitionsRevokedAfterCommit(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         for (TopicPartition partition : partitions) {
             Producer<String, byte[]> producer = producers.get(partition);
-            if (producer != null) {
+            // only this consumer's own: another of ours may own the partition by now
+            if (producer != null && madeBy.get(producer) == consumer) {
                 discard(partition, producer);
             }
         }
@@ -276,8 +283,21 @@ class SnapshotPublisher implements PollPublisher, ConsumerAwareRebalanceListener
         onPartitionsRevokedAfterCommit(consumer, partitions);
     }
 
-    /** The partition's producer, made and registered (fencing any other with its id) on first use. */
-    private Producer<String, byte[]> producerOf(TopicPartition partition) {
+    /**
+     * The partition's producer, made and registered (fencing any other with its id) on first use. A producer another
+     * of this instance's consumers made is not handed out: the partition has moved to that consumer, and the caller's
+     * poll fails instead of stealing its transaction (the container then polls again and learns of the move).
+     */
+    private Producer<String, byte[]> producerOf(TopicPartition partition, Consumer<?, ?> consumer) {
+        Producer<String, byte[]> existing = producers.get(partition);
+        if (existing != null) {
+            Consumer<?, ?> maker = madeBy.get(existing);
+            if (maker != null && maker != consumer) {
+                throw new IllegalStateException("the snapshot producer of " + partition
+                        + " belongs to the partition's new owner among this instance's consumers");
+            }
+            return existing;
+        }
         return producers.computeIfAbsent(partition, p -> {
             Map<String, Object> props = new HashMap<>(producerSettings);
             props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(p));
@@ -289,6 +309,7 @@ class SnapshotPublisher implements PollPublisher, ConsumerAwareRebalanceListener
                 producer.close(Duration.ZERO);
                 throw e;
             }
+            madeBy.put(producer, consumer);
             return producer;
         });
     }
@@ -296,6 +317,7 @@ class SnapshotPublisher implements PollPublisher, ConsumerAwareRebalanceListener
     /** A producer that failed (fenced, timed out, in an unknown state) is closed; the next poll makes a new one. */
     private void discard(TopicPartition partition, Producer<String, byte[]> producer) {
         producers.remove(partition, producer);
+        madeBy.remove(producer);
         try {
             producer.close(Duration.ZERO);
         } catch (RuntimeException e) {
@@ -311,5 +333,6 @@ class SnapshotPublisher implements PollPublisher, ConsumerAwareRebalanceListener
     public void destroy() {
         producers.values().forEach(producer -> producer.close(Duration.ofSeconds(5)));
         producers.clear();
+        madeBy.clear();
     }
 }
