@@ -289,16 +289,7 @@ class SnapshotPublisher implements PollPublisher, ConsumerAwareRebalanceListener
      * poll fails instead of stealing its transaction (the container then polls again and learns of the move).
      */
     private Producer<String, byte[]> producerOf(TopicPartition partition, Consumer<?, ?> consumer) {
-        Producer<String, byte[]> existing = producers.get(partition);
-        if (existing != null) {
-            Consumer<?, ?> maker = madeBy.get(existing);
-            if (maker != null && maker != consumer) {
-                throw new IllegalStateException("the snapshot producer of " + partition
-                        + " belongs to the partition's new owner among this instance's consumers");
-            }
-            return existing;
-        }
-        return producers.computeIfAbsent(partition, p -> {
+        Producer<String, byte[]> existing = producers.computeIfAbsent(partition, p -> {
             Map<String, Object> props = new HashMap<>(producerSettings);
             props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(p));
             props.put(ProducerConfig.CLIENT_ID_CONFIG, transactionalId(p) + "-" + UUID.randomUUID());
@@ -312,6 +303,12 @@ class SnapshotPublisher implements PollPublisher, ConsumerAwareRebalanceListener
             madeBy.put(producer, consumer);
             return producer;
         });
+        Consumer<?, ?> maker = madeBy.get(existing);
+        if (maker != null && maker != consumer) {
+            throw new IllegalStateException("the snapshot producer of " + partition
+                    + " belongs to the partition's new owner among this instance's consumers");
+        }
+        return existing;
     }
 
     /** A producer that failed (fenced, timed out, in an unknown state) is closed; the next poll makes a new one. */
