@@ -36,8 +36,7 @@ class VacuumSettingsCheck {
     void check() {
         // a check that only warns never stops the start: a store it cannot ask is logged, not thrown
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-            if (!connection.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT)
-                    .contains("postgres")) {
+            if (!ProfileTable.isPostgres(dataSource)) {
                 return;
             }
             String autovacuum = show(statement, "autovacuum");

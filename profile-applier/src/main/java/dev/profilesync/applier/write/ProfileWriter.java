@@ -61,7 +61,14 @@ public class ProfileWriter {
 
     /** Runs {@code work} in one store transaction on the calling thread. */
     <T> T inTransaction(java.util.function.Supplier<T> work) {
-        return transactions.execute(status -> work.get());
+        return transactions.execute(status -> {
+            if (dialect == ProfileSql.Dialect.POSTGRESQL) {
+                // once per transaction, for all its statements; see TrigramPendingList and V7
+                jdbc.queryForObject("SELECT set_config('gin_pending_list_limit', ?, true)", String.class,
+                        pendingList.limit());
+            }
+            return work.get();
+        });
     }
 
     /** Writes the rows (one per user) in the current transaction. */
@@ -87,9 +94,6 @@ public class ProfileWriter {
             throw new IllegalStateException("only PostgreSQL hands back the rows it wrote");
         }
         if (dialect == ProfileSql.Dialect.POSTGRESQL) {
-            // for this transaction; see TrigramPendingList and V7
-            jdbc.queryForObject("SELECT set_config('gin_pending_list_limit', ?, true)", String.class,
-                    pendingList.limit());
             boolean single = rows.size() == 1;
             ProfileRows mapper = written == null ? null : new ProfileRows();
             int[] inserted = {0};

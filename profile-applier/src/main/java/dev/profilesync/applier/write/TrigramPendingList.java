@@ -9,8 +9,9 @@ import org.slf4j.LoggerFactory;
  * the index when it passes the limit; every search scans the list. Updates keep it short, so a search under a stream
  * of updates scans little; loads of new profiles (a full sync, a new tenant) let it grow to PostgreSQL's default, so
  * the merges come in fewer, larger batches. Which of the two the applier is doing is read from its own statements: the
- * share of rows they inserted rather than updated, as a moving average over the recent ones, with a margin between
- * the two switch points so a mixed stream does not flip at every statement.
+ * share of rows they inserted rather than updated over the last few thousand rows (weighed by rows, so a stream of
+ * one-row statements does not outvote a load), with a margin between the two switch points so a mixed stream does
+ * not flip at every statement. The limit is set when a transaction begins.
  */
 final class TrigramPendingList {
 
@@ -30,7 +31,7 @@ final class TrigramPendingList {
     private double written = HALF_LIFE_ROWS;
     private boolean loading;
 
-    /** The limit for the next statement. */
+    /** The limit for the next transaction. */
     synchronized String limit() {
         return loading ? LOADS : UPDATES;
     }
