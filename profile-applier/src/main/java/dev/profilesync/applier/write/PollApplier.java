@@ -33,10 +33,10 @@ import io.micrometer.core.instrument.Timer;
  * converges on duplicates.
  *
  * <p>What cannot be applied: a record that breaks the contract is dead-lettered as it is decoded. When the store
- * fails the transaction, {@link StoreFailures} decides: a transient failure propagates to the container, which
- * retries the poll with back-off, forever, dead-lettering nothing; a refused value makes {@link PoisonIsolation}
- * bisect the poll, write every good record and dead-letter the refused ones; an unclassified failure is tried
- * {@code unclassified-tries} times first. Each record is dead-lettered once, however often its poll is retried.
+ * fails the transaction, {@link StoreFailures} decides: a transient failure (or a failure to publish the poll's
+ * rows) propagates to the container, which retries the poll with back-off, forever, dead-lettering nothing; a refused
+ * value makes {@link PoisonIsolation} bisect the poll, write every good record and dead-letter the refused ones; an
+ * unclassified failure is tried {@code unclassified-tries} times first. Each record is dead-lettered once, however often its poll is retried.
  */
 @Service
 class PollApplier implements DisposableBean {
@@ -89,7 +89,7 @@ class PollApplier implements DisposableBean {
         List<Decoded> decoded = new ArrayList<>(records.size());
         boolean streaming = publication != null && writer.returnsRows();
         try (PipelinedWrite write = new PipelinedWrite(writers, writer, merger, clock,
-                streaming ? publication::written : null,
+                streaming ? rows -> publish(publication, rows) : null,
                 (events, rows) -> metrics.committed(sample, events, rows, clock.instant()))) {
             for (int from = 0; from < records.size(); from += part) {
                 write.write(decode(records.subList(from, Math.min(records.size(), from + part)), decoded));
@@ -112,6 +112,16 @@ class PollApplier implements DisposableBean {
             }
             isolate(decoded, failure);
             return false;
+        }
+    }
+
+    /** Hands rows to the publication; what it fails with is no record's fault (see {@link StoreFailures}). */
+    private static void publish(PollPublisher.Publication publication,
+            java.util.Collection<dev.profilesync.applier.store.StoredProfile> rows) {
+        try {
+            publication.written(rows);
+        } catch (RuntimeException failure) {
+            throw new PublicationFailedException(failure);
         }
     }
 

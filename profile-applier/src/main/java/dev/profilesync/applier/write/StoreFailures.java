@@ -16,8 +16,10 @@ import org.springframework.transaction.TransactionSystemException;
  * (the database is down or restarting, a connection was cut, a deadlock, a serialization failure, a lock or
  * statement timeout) is retried, forever, and nothing is dead-lettered. A <em>record</em> failure (the store refused a
  * value: SQLState class 22 data exception or 23 integrity violation, or the applier could not bind it) is some
- * record's fault: the poll is bisected to find it. Anything else is <em>unclassified</em>: retried a bounded number
- * of times, then treated as a record failure.
+ * record's fault: the poll is bisected to find it. A failure of the poll's publication (the snapshot stream's Kafka
+ * producer) is transient too: no record is at fault, and bisecting would only write the poll again without
+ * publishing it. Anything else is <em>unclassified</em>: retried a bounded number of times, then treated as a
+ * record failure.
  */
 final class StoreFailures {
 
@@ -31,6 +33,11 @@ final class StoreFailures {
     }
 
     static Kind classify(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof PublicationFailedException) {
+                return Kind.TRANSIENT;
+            }
+        }
         String state = sqlState(failure);
         if (state != null && state.length() >= 2) {
             switch (state.substring(0, 2)) {

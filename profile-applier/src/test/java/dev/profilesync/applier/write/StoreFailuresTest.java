@@ -30,6 +30,14 @@ class StoreFailuresTest {
     }
 
     @Test
+    void aFailedPublicationIsTransientWhateverItFailedWith() {
+        assertThat(StoreFailures.classify(new PublicationFailedException(new IllegalStateException(
+                "producer closed")))).isEqualTo(Kind.TRANSIENT);
+        assertThat(StoreFailures.classify(new PublicationFailedException(new ArithmeticException("overflow"))))
+                .isEqualTo(Kind.TRANSIENT);
+    }
+
+    @Test
     void refusedValuesAreTheRecordsFault() {
         assertThat(StoreFailures.classify(sql("22003"))).isEqualTo(Kind.RECORD);
         assertThat(StoreFailures.classify(sql("22021"))).isEqualTo(Kind.RECORD);
