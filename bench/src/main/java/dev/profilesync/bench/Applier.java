@@ -18,15 +18,24 @@ final class Applier {
     private Applier() {
     }
 
-    /** Changes per second. */
-    static double run(String bootstrapServers, String jdbcUrl, int partitions, int consumers, long expected)
+    /**
+     * A drain, clocked from the moment the settled consumers are let go to the moment the last change is applied.
+     *
+     * @param jvmCpu CPU-seconds of this JVM (the applier, and the broker when it runs here) in that interval
+     * @param postgresCpu CPU-seconds of PostgreSQL in that interval
+     */
+    record Drain(double perSecond, double jvmCpu, double postgresCpu) {
+    }
+
+    /** A drain of {@code expected} changes. */
+    static Drain run(String bootstrapServers, String jdbcUrl, int partitions, int consumers, long expected)
             throws InterruptedException {
         return run(bootstrapServers, jdbcUrl, partitions, consumers, expected,
                 System.getProperty("bench.applier.args", ""));
     }
 
-    /** Changes per second, with extra {@code --name=value} settings (space separated). */
-    static double run(String bootstrapServers, String jdbcUrl, int partitions, int consumers, long expected,
+    /** A drain, with extra {@code --name=value} settings (space separated). */
+    static Drain run(String bootstrapServers, String jdbcUrl, int partitions, int consumers, long expected,
             String extra) throws InterruptedException {
         java.nio.file.Path keys;
         try {
@@ -51,9 +60,12 @@ final class Applier {
             container.pause();
             container.start();
             awaitSettled(container, partitions, consumers);
+            double self = CpuClock.self();
+            double postgres = CpuClock.postgres();
             container.resume();
-            return Throughput.measure(() -> (long) registry.find("profile_sync_applier_changes_applied").counters()
-                    .stream().mapToDouble(c -> c.count()).sum(), expected);
+            double perSecond = Throughput.fromNow(() -> (long) registry.find("profile_sync_applier_changes_applied")
+                    .counters().stream().mapToDouble(c -> c.count()).sum(), expected);
+            return new Drain(perSecond, CpuClock.self() - self, CpuClock.postgres() - postgres);
         }
     }
 

@@ -91,7 +91,7 @@ public final class BenchMain {
 
     private static double applier(List<UserChanged> set, int partitions, int consumers) throws Exception {
         try (BenchDatabase db = new BenchDatabase(); BenchKafka kafka = new BenchKafka(partitions, set)) {
-            return Applier.run(kafka.bootstrapServers(), db.url(), partitions, consumers, set.size());
+            return Applier.run(kafka.bootstrapServers(), db.url(), partitions, consumers, set.size()).perSecond();
         }
     }
 

@@ -66,7 +66,7 @@ final class PerRecordPeer {
             container.setConcurrency(concurrency);
             container.start();
             try {
-                return Throughput.measure(saved::get, expected);
+                return Throughput.fromFirst(saved::get, expected);
             } finally {
                 container.stop();
             }

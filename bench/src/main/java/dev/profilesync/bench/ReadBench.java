@@ -93,6 +93,18 @@ public final class ReadBench {
                         .mapToDouble(c -> c.count()).sum());
                 drains.drain(); // warm-up
                 vacuum(db.url());
+                // -Dbench.drains-only=N: N more drains with no reads at all, nothing else (how the store's drain rate
+                // moves from drain to drain by itself)
+                for (int i = 0; i < Integer.getInteger("bench.drains-only", 0); i++) {
+                    drains.drain();
+                }
+                if (Integer.getInteger("bench.drains-only", 0) > 0) {
+                    System.out.println(updates(db.url()));
+                    applier.close();
+                    kafka.close();
+                    db.close(); // drops the bench's schema
+                    System.exit(0);
+                }
                 drains.checkpoints = 0;
                 drains.requestedCheckpoints = 0;
                 drains.walBytes = 0;
@@ -309,6 +321,11 @@ public final class ReadBench {
         /** Changes per second of one drain. */
         double drain() throws InterruptedException {
             container.pause();
+            // a pause takes effect at the consumers' next poll: wait for it, or changes sent meanwhile would be
+            // applied before the clock starts
+            while (!container.isContainerPaused()) {
+                Thread.sleep(10);
+            }
             long before = applied.getAsLong();
             List<UserChanged> changes = ChangeSet.changes(ids, size, random,
                     Instant.parse("2026-02-01T00:00:00Z").plusSeconds(3600L * round), "read-bench-" + round + "-",
@@ -320,14 +337,28 @@ public final class ReadBench {
             }
             Thread.sleep(2_000);
             long[] server = server();
+            double pgCpu = CpuClock.postgres();
+            double jvmCpu = CpuClock.self();
             container.resume();
-            double rate = Throughput.measure(() -> applied.getAsLong() - before, size);
+            double rate = Throughput.fromNow(() -> applied.getAsLong() - before, size);
+            pgCpu = CpuClock.postgres() - pgCpu;
+            jvmCpu = CpuClock.self() - jvmCpu;
             long[] after = server();
             checkpoints += after[0] - server[0];
             requestedCheckpoints += after[1] - server[1];
             walBytes += after[2] - server[2];
             System.out.printf(Locale.ROOT, "drain %d: %,.0f changes/s (checkpoints %d, of them requested %d; WAL %,d MB)%n",
                     round, rate, after[0] - server[0], after[1] - server[1], (after[2] - server[2]) >> 20);
+            System.out.printf(Locale.ROOT, "  CPU per change: PostgreSQL %.0f us, this JVM %.0f us%n", pgCpu * 1e6 / size,
+                    jvmCpu * 1e6 / size);
+            System.out.printf(Locale.ROOT, "  per change: blocks read %.2f, hit %.2f; rows updated %.2f, inserted %.2f;"
+                    + " commits %d, rollbacks %d; WAL records %.2f, full-page images %.2f; buffers written by"
+                    + " backends %.2f, by the writer %.2f, by checkpoints %.2f%n",
+                    (double) (after[3] - server[3]) / size, (double) (after[4] - server[4]) / size,
+                    (double) (after[5] - server[5]) / size, (double) (after[6] - server[6]) / size,
+                    after[7] - server[7], after[8] - server[8], (double) (after[9] - server[9]) / size,
+                    (double) (after[10] - server[10]) / size, (double) (after[11] - server[11]) / size,
+                    (double) (after[12] - server[12]) / size, (double) (after[13] - server[13]) / size);
             return rate;
         }
 
@@ -335,9 +366,16 @@ public final class ReadBench {
         private long[] server() {
             try (Connection connection = DriverManager.getConnection(url); var statement = connection.createStatement();
                     var rs = statement.executeQuery("SELECT checkpoints_timed + checkpoints_req, checkpoints_req,"
-                            + " pg_current_wal_lsn() - '0/0' FROM pg_stat_bgwriter")) {
+                            + " pg_current_wal_lsn() - '0/0', d.blks_read, d.blks_hit, d.tup_updated, d.tup_inserted,"
+                            + " d.xact_commit, d.xact_rollback, w.wal_records, w.wal_fpi, b.buffers_backend,"
+                            + " b.buffers_clean, b.buffers_checkpoint FROM pg_stat_bgwriter b, pg_stat_wal w,"
+                            + " pg_stat_database d WHERE d.datname = current_database()")) {
                 rs.next();
-                return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)};
+                long[] values = new long[14];
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = rs.getLong(i + 1);
+                }
+                return values;
             } catch (java.sql.SQLException e) {
                 throw new IllegalStateException("cannot read PostgreSQL's checkpoint statistics", e);
             }
