@@ -52,6 +52,21 @@ final class Applier {
                 "--profile-sync.applier.consumers=" + consumers,
                 "--profile-sync.applier.topics.partitions=" + partitions,
                 "--spring.kafka.listener.auto-startup=false"))) {
+            // -Dbench.applier.sql="...;...": statements run on the migrated store before the drain (e.g. dropping
+            // indexes, to see what they cost the writes)
+            String sql = System.getProperty("bench.applier.sql", "");
+            if (!sql.isBlank()) {
+                try (java.sql.Connection connection = java.sql.DriverManager.getConnection(jdbcUrl);
+                        java.sql.Statement statement = connection.createStatement()) {
+                    for (String each : sql.split(";")) {
+                        if (!each.isBlank()) {
+                            statement.execute(each.trim());
+                        }
+                    }
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException("bench.applier.sql failed", e);
+                }
+            }
             MeterRegistry registry = context.getBean(MeterRegistry.class);
             MessageListenerContainer container = context.getBean(KafkaListenerEndpointRegistry.class)
                     .getListenerContainer(ConsumerGroups.PROFILE_APPLIER);
