@@ -37,6 +37,16 @@ final class Applier {
     /** A drain, with extra {@code --name=value} settings (space separated). */
     static Drain run(String bootstrapServers, String jdbcUrl, int partitions, int consumers, long expected,
             String extra) throws InterruptedException {
+        return run(bootstrapServers, jdbcUrl, partitions, consumers, expected, extra, null);
+    }
+
+    /**
+     * A drain; {@code beforeClock}, when given, runs once the consumers are let go and before the clock starts (it
+     * puts the changes on a topic that was empty until then, in one transaction, so that nothing the instance does
+     * with them falls before the clock).
+     */
+    static Drain run(String bootstrapServers, String jdbcUrl, int partitions, int consumers, long expected,
+            String extra, Runnable beforeClock) throws InterruptedException {
         java.nio.file.Path keys;
         try {
             keys = dev.profilesync.local.LocalTokens.in(java.nio.file.Files.createTempDirectory("bench-jwt"))
@@ -75,9 +85,12 @@ final class Applier {
             container.pause();
             container.start();
             awaitSettled(container, partitions, consumers);
+            container.resume();
+            if (beforeClock != null) {
+                beforeClock.run();
+            }
             double self = CpuClock.self();
             double postgres = CpuClock.postgres();
-            container.resume();
             double perSecond = Throughput.fromNow(() -> (long) registry.find("profile_sync_applier_changes_applied")
                     .counters().stream().mapToDouble(c -> c.count()).sum(), expected);
             return new Drain(perSecond, CpuClock.self() - self, CpuClock.postgres() - postgres);

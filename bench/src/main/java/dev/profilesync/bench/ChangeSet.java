@@ -91,4 +91,31 @@ final class ChangeSet {
         producer.flush();
         return failure.get();
     }
+
+    /**
+     * Produces the changes in one Kafka transaction, so that a read_committed consumer sees none of them before the
+     * commit and all of them after; returns {@link System#nanoTime()} at the commit.
+     */
+    static long sendInTransaction(String bootstrapServers, List<UserChanged> changes) {
+        java.util.Properties props = new java.util.Properties();
+        props.put(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(org.apache.kafka.clients.producer.ProducerConfig.ACKS_CONFIG, "all");
+        props.put(org.apache.kafka.clients.producer.ProducerConfig.LINGER_MS_CONFIG, 20);
+        props.put(org.apache.kafka.clients.producer.ProducerConfig.BATCH_SIZE_CONFIG, 131072);
+        props.put(org.apache.kafka.clients.producer.ProducerConfig.TRANSACTIONAL_ID_CONFIG, "bench-" + System.nanoTime());
+        props.put(org.apache.kafka.clients.producer.ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 600_000);
+        try (org.apache.kafka.clients.producer.KafkaProducer<String, byte[]> producer =
+                new org.apache.kafka.clients.producer.KafkaProducer<>(props,
+                        new org.apache.kafka.common.serialization.StringSerializer(),
+                        new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            Exception failure = send(producer, changes);
+            if (failure != null) {
+                throw new IllegalStateException("producing the change set failed", failure);
+            }
+            producer.commitTransaction();
+            return System.nanoTime();
+        }
+    }
 }

@@ -13,17 +13,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 import dev.profilesync.events.ConsumerGroups;
 import dev.profilesync.events.Topics;
@@ -206,24 +201,7 @@ public final class ClusterBench {
 
     /** Produces the changes in one transaction; returns {@link System#nanoTime()} at its commit. */
     private static long produce(ClusterDeployment deployment, List<UserChanged> changes) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, deployment.kafka().bootstrapServers());
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 131072);
-        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "cluster-bench-" + System.nanoTime());
-        props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 600_000);
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(),
-                new ByteArraySerializer())) {
-            producer.initTransactions();
-            producer.beginTransaction();
-            Exception failure = ChangeSet.send(producer, changes);
-            if (failure != null) {
-                throw new IllegalStateException("producing the change set failed", failure);
-            }
-            producer.commitTransaction();
-            return System.nanoTime();
-        }
+        return ChangeSet.sendInTransaction(deployment.kafka().bootstrapServers(), changes);
     }
 
     private static String markdown(ClusterDeployment.Shape shape, int intakeRate, double directoryRate,

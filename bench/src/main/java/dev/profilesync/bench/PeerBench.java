@@ -148,9 +148,14 @@ public final class PeerBench {
     /** Our applier: it runs in this JVM, so its CPU is in the bench JVM's column. */
     private static Run applier(List<UserChanged> set, int partitions, int consumers, String extra)
             throws Exception {
-        try (BenchDatabase db = new BenchDatabase(); BenchKafka kafka = new BenchKafka(partitions, set)) {
+        // -Dbench.live=true: the topic is empty until the applier runs, then gets the changes in one transaction, and
+        // the clock starts at its commit (everything the instance does with the changes is on the clock)
+        boolean live = Boolean.getBoolean("bench.live");
+        try (BenchDatabase db = new BenchDatabase();
+                BenchKafka kafka = new BenchKafka(partitions, live ? List.of() : set)) {
             Applier.Drain drain = Applier.run(kafka.bootstrapServers(), db.url(), partitions, consumers, set.size(),
-                    System.getProperty("bench.applier.args", "") + " " + extra);
+                    System.getProperty("bench.applier.args", "") + " " + extra,
+                    live ? () -> ChangeSet.sendInTransaction(kafka.bootstrapServers(), set) : null);
             double k = set.size() / 1000.0;
             return new Run(drain.perSecond(), -1, drain.jvmCpu() / k, drain.postgresCpu() / k);
         }
