@@ -36,7 +36,8 @@ import io.micrometer.core.instrument.Timer;
  * fails the transaction, {@link StoreFailures} decides: a transient failure (or a failure to publish the poll's
  * rows) propagates to the container, which retries the poll with back-off, forever, dead-lettering nothing; a refused
  * value makes {@link PoisonIsolation} bisect the poll, write every good record and dead-letter the refused ones; an
- * unclassified failure is tried {@code unclassified-tries} times first. Each record is dead-lettered once, however often its poll is retried.
+ * unclassified failure is tried {@code unclassified-tries} times first. Each record is dead-lettered once, however
+ * often its poll is retried.
  */
 @Service
 class PollApplier implements DisposableBean {
