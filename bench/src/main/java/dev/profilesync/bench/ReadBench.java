@@ -95,10 +95,11 @@ public final class ReadBench {
                 vacuum(db.url());
                 // -Dbench.drains-only=N: N more drains with no reads at all, nothing else (how the store's drain rate
                 // moves from drain to drain by itself)
-                for (int i = 0; i < Integer.getInteger("bench.drains-only", 0); i++) {
+                int drainsOnly = Integer.getInteger("bench.drains-only", 0);
+                for (int i = 0; i < drainsOnly; i++) {
                     drains.drain();
                 }
-                if (Integer.getInteger("bench.drains-only", 0) > 0) {
+                if (drainsOnly > 0) {
                     System.out.println(updates(db.url()));
                     applier.close();
                     kafka.close();
@@ -323,7 +324,11 @@ public final class ReadBench {
             container.pause();
             // a pause takes effect at the consumers' next poll: wait for it, or changes sent meanwhile would be
             // applied before the clock starts
+            long pauseDeadline = System.nanoTime() + Throughput.LIMIT.toNanos();
             while (!container.isContainerPaused()) {
+                if (System.nanoTime() > pauseDeadline) {
+                    throw new IllegalStateException("the applier's consumers did not pause within " + Throughput.LIMIT);
+                }
                 Thread.sleep(10);
             }
             long before = applied.getAsLong();

@@ -25,13 +25,7 @@ final class Throughput {
     /** Changes per second from this call until {@code expected} are done. */
     static double fromNow(LongSupplier done, long expected) throws InterruptedException {
         long start = System.nanoTime();
-        long deadline = start + LIMIT.toNanos();
-        long now;
-        while ((now = done.getAsLong()) < expected) {
-            check(deadline, now, expected);
-            Thread.sleep(5);
-        }
-        return expected / ((System.nanoTime() - start) / 1e9);
+        return expected / ((awaitAll(done, expected, start + LIMIT.toNanos()) - start) / 1e9);
     }
 
     /**
@@ -46,13 +40,17 @@ final class Throughput {
             Thread.sleep(5);
         }
         long start = System.nanoTime();
+        return (expected - first) / ((awaitAll(done, expected, deadline) - start) / 1e9);
+    }
+
+    /** Polls {@code done} until it reaches {@code expected}; returns {@link System#nanoTime()} then. */
+    private static long awaitAll(LongSupplier done, long expected, long deadline) throws InterruptedException {
         long now;
         while ((now = done.getAsLong()) < expected) {
             check(deadline, now, expected);
             Thread.sleep(5);
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        return (expected - first) / seconds;
+        return System.nanoTime();
     }
 
     private static void check(long deadline, long done, long expected) {
