@@ -193,14 +193,27 @@ public final class LocalSystem implements AutoCloseable {
             + LocalTokens.AUDIENCE;
 
     public void startApplier() {
-        applier = ProfileApplierApplication.application().run(common(Service.PROFILE_APPLIER, settings.applierPort(), settings.management().applier(),
-                jwtPublicKey(), JWT_AUDIENCE, photoLinkSecret("applier"),
+        applier = startApplierInstance(settings.applierPort(), settings.management().applier());
+    }
+
+    /**
+     * Another profile-applier instance as a read replica ({@code profile-sync.applier.apply=false}) on the given ports:
+     * it serves the read API and SCIM from the same store and applies nothing. The caller closes it.
+     */
+    public ConfigurableApplicationContext startReadReplica(int port, int managementPort) {
+        return startApplierInstance(port, managementPort, "--profile-sync.applier.apply=false");
+    }
+
+    private ConfigurableApplicationContext startApplierInstance(int port, int managementPort, String... overrides) {
+        List<String> args = new ArrayList<>(List.of(jwtPublicKey(), JWT_AUDIENCE, photoLinkSecret("applier"),
                 "--springdoc.api-docs.enabled=true",
                 "--profile-sync.applier.scim.clients[0].name=local",
                 "--profile-sync.applier.scim.clients[0].token=" + secret(SCIM_TOKEN_FILE),
                 "--profile-sync.applier.scim.clients[0].source=scim",
                 "--spring.datasource.url=" + settings.effectiveDatasourceUrl(),
                 "--profile-sync.applier.topics.partitions=" + settings.partitions()));
+        return ProfileApplierApplication.application().run(common(Service.PROFILE_APPLIER, port, managementPort,
+                withOverrides(args, overrides)));
     }
 
     /** photo-sync, reading photos from the simulated tenant; thumbnails under {@code <data>/photos}. */

@@ -13,12 +13,21 @@ import java.util.StringJoiner;
 import java.util.UUID;
 import java.util.stream.IntStream;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 
-/** The end-to-end path on PostgreSQL, and an applier restart in the middle of a stream of changes. */
+import dev.profilesync.events.ConsumerGroups;
+
+/**
+ * The end-to-end path on PostgreSQL, an applier restart in the middle of a stream of changes, and a read replica
+ * beside the applier.
+ */
 class EndToEndPostgresIT extends EndToEndContract {
 
     @TempDir
@@ -141,6 +150,55 @@ class EndToEndPostgresIT extends EndToEndContract {
         await().atMost(PATIENCE).until(() -> "While paused".equals(client().field(id, "jobTitle")));
         await().atMost(PATIENCE).until(() -> client().applierGet("/api/v1/profiles/" + id + "/sync-status")
                 .get("state").asString().equals("in-sync"));
+    }
+
+    @Test
+    void aReadReplicaServesTheStoreAndAppliesNothing() throws Exception {
+        String id = UUID.randomUUID().toString();
+        post(id, "2026-11-25T10:00:00Z", "\"jobTitle\":\"Before\"");
+        await().atMost(PATIENCE).until(() -> client().profile(id) != null);
+        int port = FreePorts.port();
+        int management = FreePorts.port();
+        int membersBefore = applierGroupMembers();
+        try (ConfigurableApplicationContext replica = system.startReadReplica(port, management)) {
+            assertThat(client().operate(port, "/api/v1/profiles/" + id).get("jobTitle").asString())
+                    .isEqualTo("Before");
+            assertThat(client().operate(port, "/api/v1/profiles?query=" + id.substring(0, 8)))
+                    .as("search is served too").isNotNull();
+            assertThat(replica.getBean(KafkaListenerEndpointRegistry.class).getListenerContainers())
+                    .noneMatch(container -> container.isRunning());
+            assertThat(applierGroupMembers()).as("the replica never joins the applier's group")
+                    .isEqualTo(membersBefore);
+            assertThat(client().operate(management, "/actuator/health/liveness").get("status").asString())
+                    .isEqualTo("UP");
+
+            // the only applier pauses: the change waits in the topic, and the replica reports it as queued
+            system.pauseApplierConsumers();
+            try {
+                post(id, "2026-11-25T11:00:00Z", "\"jobTitle\":\"After\"");
+                await().atMost(PATIENCE).untilAsserted(() -> {
+                    var status = client().operate(port, "/api/v1/profiles/" + id + "/sync-status");
+                    assertThat(status.get("state").asString()).isEqualTo("pending");
+                    assertThat(status.at("/queue/queuedChanges").intValue()).isEqualTo(1);
+                });
+                assertThat(client().operate(port, "/api/v1/profiles/" + id).get("jobTitle").asString())
+                        .isEqualTo("Before");
+            } finally {
+                system.resumeApplierConsumers();
+            }
+            await().atMost(PATIENCE).until(() -> "After".equals(
+                    client().operate(port, "/api/v1/profiles/" + id).get("jobTitle").asString()));
+            await().atMost(PATIENCE).until(() -> client().operate(port, "/api/v1/profiles/" + id + "/sync-status")
+                    .get("state").asString().equals("in-sync"));
+        }
+    }
+
+    private int applierGroupMembers() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                system.settings().bootstrapServers()))) {
+            return admin.describeConsumerGroups(List.of(ConsumerGroups.PROFILE_APPLIER)).all().get()
+                    .get(ConsumerGroups.PROFILE_APPLIER).members().size();
+        }
     }
 
     @Test

@@ -30,7 +30,8 @@ final class FreePorts {
                 4, port(), 0, 0);
     }
 
-    private static synchronized int port() {
+    /** A free port on the loopback address, handed out once per test run. */
+    static synchronized int port() {
         while (true) {
             int candidate = ThreadLocalRandom.current().nextInt(LOWEST, HIGHEST);
             if (HANDED_OUT.contains(candidate)) {

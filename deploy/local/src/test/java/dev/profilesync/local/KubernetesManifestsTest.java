@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -40,6 +41,7 @@ class KubernetesManifestsTest {
         List<HasMetadata> resources = resources();
         assertDeployment(resources, "change-ingest", "change-ingest.yml", 8081, 8181);
         assertDeployment(resources, "profile-applier", "profile-applier.yml", 8082, 8182);
+        assertDeployment(resources, "profile-reads", "profile-applier.yml", 8082, 8182);
         assertDeployment(resources, "photo-sync", "photo-sync.yml", 8083, 8183);
         assertDeployment(resources, "directory-sync", "directory-sync.yml", 8084, 8184);
         assertDeployment(resources, "sync-monitor", "sync-monitor.yml", 8085, 8185);
@@ -56,7 +58,8 @@ class KubernetesManifestsTest {
 
         NetworkPolicy api = find(resources, NetworkPolicy.class, "api-from-ingress");
         assertThat(api.getSpec().getPodSelector().getMatchExpressions().get(0).getValues())
-                .containsExactlyInAnyOrder("change-ingest", "profile-applier", "photo-sync", "directory-sync");
+                .containsExactlyInAnyOrder("change-ingest", "profile-applier", "profile-reads", "photo-sync",
+                        "directory-sync");
         assertThat(api.getSpec().getIngress()).hasSize(1);
         assertThat(api.getSpec().getIngress().get(0).getPorts()).extracting(port -> port.getPort().getStrVal())
                 .containsExactly("http");
@@ -71,7 +74,8 @@ class KubernetesManifestsTest {
         assertThat(management.getSpec().getIngress().get(0).getFrom().get(0).getPodSelector().getMatchLabels())
                 .containsEntry("app.kubernetes.io/name", "prometheus");
 
-        for (String name : List.of("change-ingest", "profile-applier", "photo-sync", "directory-sync", "sync-monitor")) {
+        for (String name : List.of("change-ingest", "profile-applier", "profile-reads", "photo-sync", "directory-sync",
+                "sync-monitor")) {
             Deployment deployment = find(resources, Deployment.class, name);
             assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
                     .as("the management policy selects " + name)
@@ -117,6 +121,25 @@ class KubernetesManifestsTest {
     }
 
     @Test
+    void readReplicasRunTheApplierImageApplyingNothingAndScaleOnCpu() throws IOException {
+        List<HasMetadata> resources = resources();
+        Container replica = find(resources, Deployment.class, "profile-reads").getSpec().getTemplate().getSpec()
+                .getContainers().get(0);
+        Container applier = find(resources, Deployment.class, "profile-applier").getSpec().getTemplate().getSpec()
+                .getContainers().get(0);
+        assertThat(replica.getImage()).isEqualTo(applier.getImage());
+        assertThat(replica.getEnv()).anySatisfy(env -> {
+            assertThat(env.getName()).isEqualTo("PROFILE_SYNC_APPLIER_APPLY");
+            assertThat(env.getValue()).isEqualTo("false");
+        });
+        assertThat(applier.getEnv()).noneMatch(env -> env.getName().equals("PROFILE_SYNC_APPLIER_APPLY"));
+        HorizontalPodAutoscaler autoscaler = find(resources, HorizontalPodAutoscaler.class, "profile-reads");
+        assertThat(autoscaler.getSpec().getScaleTargetRef().getName()).isEqualTo("profile-reads");
+        assertThat(autoscaler.getSpec().getMetrics()).singleElement()
+                .satisfies(metric -> assertThat(metric.getResource().getName()).isEqualTo("cpu"));
+    }
+
+    @Test
     void everyConfigMapEntryIsASettingOfAService() throws IOException {
         Set<String> known = new HashSet<>(settingsOf("change-ingest.yml"));
         known.addAll(settingsOf("profile-applier.yml"));
@@ -129,7 +152,7 @@ class KubernetesManifestsTest {
 
     /** Spring Boot's own settings the deployments set, beyond those in the services' configuration files. */
     private static final List<String> BOOT_SETTINGS = List.of("spring.security.oauth2.resourceserver.jwt.issuer-uri",
-            "spring.security.oauth2.resourceserver.jwt.audiences");
+            "spring.security.oauth2.resourceserver.jwt.audiences", "spring.datasource.hikari.maximum-pool-size");
 
     private static void assertDeployment(List<HasMetadata> resources, String name, String configFile, int port,
             int managementPort) throws IOException {
