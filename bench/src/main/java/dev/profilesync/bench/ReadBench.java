@@ -40,7 +40,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * {@code bench/run-reads}: what the read API costs the applier. A store of 1,000,000 profiles in PostgreSQL, the real
- * applier (4 partitions, 4 threads) and its read API in this JVM with the broker. The applier drains backlogs of
+ * applier (4 partitions, 4 threads) in this JVM with the broker, and its read API there too or, with
+ * {@code -Dbench.read-api=replica}, in a read replica of its own (a second JVM, {@code profile-sync.applier.apply=false});
+ * the load generator always runs in a JVM of its own. The applier drains backlogs of
  * 200,000 directory changes (updates of those profiles) with no reads, then while 200 read requests per second (half
  * profile by id, 30 % substring search, a fifth of those searches going on to the next page by cursor, 20 %
  * sync-status) run for {@code minutes}, then with no reads again. Prints and writes {@code reads.md}.
@@ -67,6 +69,10 @@ public final class ReadBench {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("--client")) {
+            ReadLoad.runClient(args);
+            return;
+        }
         Path out = Path.of(args.length > 0 ? args[0] : "bench/results");
         int profiles = args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000;
         double minutes = args.length > 2 ? Double.parseDouble(args[2]) : 5;
@@ -77,14 +83,35 @@ public final class ReadBench {
         LocalTokens tokens = LocalTokens.in(keys);
         String token = tokens.readToken();
         try (BenchDatabase db = new BenchDatabase(); BenchKafka kafka = new BenchKafka(4, List.of())) {
-            try (ConfigurableApplicationContext applier = ProfileApplierApplication.application().run(
-                    "--server.port=" + PORT, "--management.server.port=0",
+            // -Dbench.read-api=replica: the read API in a read replica (a second JVM, profile-sync.applier.apply=false)
+            // instead of the applier's own JVM
+            boolean replica = "replica".equals(System.getProperty("bench.read-api", "applier"));
+            List<String> common = List.of("--management.server.port=0",
                     "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
                     "--spring.security.oauth2.resourceserver.jwt.public-key-location=file:" + tokens.publicKey(),
-                    "--spring.datasource.url=" + db.url(), "--spring.datasource.hikari.maximum-pool-size=5",
-                    "--profile-sync.applier.consumers=4", "--profile-sync.applier.topics.partitions=4")) {
+                    "--spring.datasource.url=" + db.url(), "--profile-sync.applier.topics.partitions=4");
+            List<String> applierArgs = new ArrayList<>(common);
+            applierArgs.addAll(List.of("--server.port=" + (replica ? 0 : PORT),
+                    "--spring.datasource.hikari.maximum-pool-size=5", "--profile-sync.applier.consumers=4"));
+            try (ConfigurableApplicationContext applier = ProfileApplierApplication.application().run(
+                    applierArgs.toArray(String[]::new))) {
                 long seeded = seed(db.url(), ids);
                 System.out.printf(Locale.ROOT, "seeded %,d profiles%n", seeded);
+                if (replica) {
+                    List<String> replicaArgs = new ArrayList<>(List.of(
+                            Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-cp",
+                            System.getProperty("java.class.path"),
+                            "-Dloader.main=" + ProfileApplierApplication.class.getName(),
+                            "org.springframework.boot.loader.launch.PropertiesLauncher"));
+                    replicaArgs.addAll(common);
+                    replicaArgs.addAll(List.of("--server.port=" + PORT, "--profile-sync.applier.apply=false",
+                            "--spring.datasource.hikari.maximum-pool-size=2"));
+                    readApi = new ProcessBuilder(replicaArgs).redirectErrorStream(true)
+                            .redirectOutput(keys.resolve("replica.log").toFile()).start();
+                    Runtime.getRuntime().addShutdownHook(new Thread(readApi::destroyForcibly));
+                    awaitReadApi(token, ids.get(0));
+                    System.out.println("read replica up, pid " + readApi.pid() + ", log " + keys.resolve("replica.log"));
+                }
                 MeterRegistry registry = applier.getBean(MeterRegistry.class);
                 MessageListenerContainer container = applier.getBean(KafkaListenerEndpointRegistry.class)
                         .getListenerContainer(ConsumerGroups.PROFILE_APPLIER);
@@ -111,14 +138,14 @@ public final class ReadBench {
                 drains.walBytes = 0;
                 // the read path's code compiled before anything is measured: the JIT's work is not the reads' cost
                 ReadLoad warmUp = new ReadLoad(token, ids, rate);
-                warmUp.start();
+                warmUp.startProcess(profiles);
                 Thread.sleep(60_000);
-                warmUp.stop();
+                warmUp.stopProcess();
                 StringBuilder costs = new StringBuilder();
-                double idleStart = CpuClock.self() + CpuClock.postgres();
+                double idleStart = serverCpu();
                 double idlePgStart = CpuClock.postgres();
                 Thread.sleep(20_000);
-                double idlePerSecond = (CpuClock.self() + CpuClock.postgres() - idleStart) / 20;
+                double idlePerSecond = (serverCpu() - idleStart) / 20;
                 double idlePgPerSecond = (CpuClock.postgres() - idlePgStart) / 20;
                 costs.append(String.format(Locale.ROOT, "| nothing (the idle system, subtracted below) | %.0f ms/s | |%n",
                         idlePerSecond * 1000));
@@ -126,13 +153,12 @@ public final class ReadBench {
                 int aloneSeconds = Integer.getInteger("bench.alone-seconds", 20);
                 for (int kind : new int[] {0, 50, 80}) {
                     ReadLoad alone = new ReadLoad(token, ids, rate, kind);
-                    double cpu = CpuClock.self() + CpuClock.postgres();
+                    double cpu = serverCpu();
                     double pgCpu = CpuClock.postgres();
-                    alone.start();
+                    alone.startProcess(profiles);
                     Thread.sleep(aloneSeconds * 1000L);
-                    alone.stop();
-                    double used = CpuClock.self() + CpuClock.postgres() - cpu - idlePerSecond * aloneSeconds
-                            - alone.clientCpu.get() / 1e9;
+                    alone.stopProcess();
+                    double used = serverCpu() - cpu - idlePerSecond * aloneSeconds;
                     double pgUsed = CpuClock.postgres() - pgCpu - idlePgPerSecond * aloneSeconds;
                     String name = kind == 0 ? "profile by id" : kind == 50 ? "search" : "sync-status";
                     List<Double> values = new ArrayList<>(alone.millis.getOrDefault(name, new ConcurrentLinkedQueue<>()));
@@ -153,9 +179,9 @@ public final class ReadBench {
                 while (loadedSeconds < minutes * 60) {
                     quiet.add(drains.drain());
                     ReadLoad part = new ReadLoad(token, ids, rate);
-                    part.start();
+                    part.startProcess(profiles);
                     loaded.add(drains.drain());
-                    part.stop();
+                    part.stopProcess();
                     load.add(part);
                     loadedSeconds += (part.stopped - part.started) / 1e9;
                 }
@@ -170,7 +196,7 @@ public final class ReadBench {
                 } else {
                     String md = report(profiles, rate, minutes, backlog, quiet, loaded, load)
                             + "\n" + updates + "\n"
-                            + "\n| read | CPU per request (server + PostgreSQL; the bench's client, measured per thread, apart) | p50 / p99 |\n|---|---:|---:|\n" + costs;
+                            + "\n| read | CPU per request (the applier's JVM, the read replica's if any, and PostgreSQL; the client's own JVM apart) | p50 / p99 |\n|---|---:|---:|\n" + costs;
                     Files.createDirectories(out);
                     Files.writeString(out.resolve("reads.md"), md);
                     System.out.println(md);
@@ -193,6 +219,32 @@ public final class ReadBench {
             return String.format(Locale.ROOT, "Store: %,d row updates, %.0f %% of them HOT (no index entries);"
                     + " table %,d MB, indexes %,d MB at the end.", rs.getLong(1),
                     100.0 * rs.getLong(2) / Math.max(1, rs.getLong(1)), rs.getLong(3) >> 20, rs.getLong(4) >> 20);
+        }
+    }
+
+    /** The read API's process when it runs apart from the applier ({@code -Dbench.read-api=replica}), or null. */
+    private static Process readApi;
+
+    /** CPU-seconds so far of what serves reads: this JVM, the read replica if there is one, and PostgreSQL. */
+    private static double serverCpu() {
+        return CpuClock.self() + (readApi == null ? 0 : CpuClock.process(readApi.pid())) + CpuClock.postgres();
+    }
+
+    /** Waits until the read replica answers a read of {@code userId}. */
+    private static void awaitReadApi(String token, String userId) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (true) {
+            try (LeanHttp http = new LeanHttp("127.0.0.1", PORT)) {
+                if (http.get("/api/v1/profiles/" + userId, "Bearer " + token).status() == 200) {
+                    return;
+                }
+            } catch (Exception notYet) {
+                // not listening yet
+            }
+            if (!readApi.isAlive() || System.nanoTime() > deadline) {
+                throw new IllegalStateException("the read replica did not come up; see its log");
+            }
+            Thread.sleep(500);
         }
     }
 
@@ -419,6 +471,85 @@ public final class ReadBench {
             this.rate = rate;
         }
 
+        /**
+         * The load generator in a JVM of its own ({@link #main}), so that neither its CPU nor the pauses of the JVM
+         * that runs the applier land in what it measures: a request in flight while the applier's JVM stops for a
+         * collection is slow, a request whose client is stopped too would be slow for the client's sake.
+         */
+        private Process process;
+
+        void startProcess(int profiles) throws java.io.IOException {
+            process = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java")
+                    .toString(), "-Xmx768m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                    "-Dloader.main=" + ReadBench.class.getName(), "org.springframework.boot.loader.launch.PropertiesLauncher",
+                    "--client", token, String.valueOf(profiles), String.valueOf(rate), String.valueOf(only))
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            String line = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8)).readLine();
+            if (!"started".equals(line)) {
+                throw new IllegalStateException("the read client did not start: " + line);
+            }
+        }
+
+        /** Stops the client process and takes over what it measured. */
+        void stopProcess() throws Exception {
+            process.getOutputStream().write("stop\n".getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().flush();
+            var out = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8));
+            for (String line = out.readLine(); line != null; line = out.readLine()) {
+                String[] parts = line.split("\t", 2);
+                switch (parts[0]) {
+                    case "sent" -> sent.set(Long.parseLong(parts[1]));
+                    case "failures" -> failures.set(Long.parseLong(parts[1]));
+                    case "client-cpu" -> clientCpu.set(Long.parseLong(parts[1]));
+                    case "elapsed" -> {
+                        started = 0;
+                        stopped = Long.parseLong(parts[1]);
+                    }
+                    case "millis" -> {
+                        String[] kindAndValues = parts[1].split("\t");
+                        var values = millis.computeIfAbsent(kindAndValues[0], k -> new ConcurrentLinkedQueue<>());
+                        if (kindAndValues.length > 1) {
+                            for (String value : kindAndValues[1].split(",")) {
+                                values.add(Double.parseDouble(value));
+                            }
+                        }
+                    }
+                    default -> System.out.println("read client: " + line);
+                }
+            }
+            if (process.waitFor() != 0) {
+                throw new IllegalStateException("the read client failed: exit " + process.exitValue());
+            }
+        }
+
+        /** In the client's JVM: runs the load until a line arrives on stdin, then prints what it measured. */
+        static void runClient(String[] args) throws Exception {
+            int profiles = Integer.parseInt(args[2]);
+            ReadLoad load = new ReadLoad(args[1], ChangeSet.ids(profiles, new Random(11)), Integer.parseInt(args[3]),
+                    Integer.parseInt(args[4]));
+            load.start();
+            System.out.println("started");
+            System.out.flush();
+            new java.io.BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+            load.stop();
+            StringBuilder out = new StringBuilder();
+            out.append("sent\t").append(load.sent.get()).append('\n');
+            out.append("failures\t").append(load.failures.get()).append('\n');
+            out.append("client-cpu\t").append(load.clientCpu.get()).append('\n');
+            out.append("elapsed\t").append(load.stopped - load.started).append('\n');
+            load.millis.forEach((kind, values) -> {
+                out.append("millis\t").append(kind).append('\t');
+                StringBuilder joined = new StringBuilder();
+                values.forEach(v -> joined.append(joined.isEmpty() ? "" : ",").append(v));
+                out.append(joined).append('\n');
+            });
+            System.out.print(out);
+            System.out.flush();
+            System.exit(0);
+        }
+
         /** Adds another load's requests and time to this one's. */
         void add(ReadLoad other) {
             other.millis.forEach((kind, values) -> millis.computeIfAbsent(kind, k -> new ConcurrentLinkedQueue<>())
@@ -503,7 +634,7 @@ public final class ReadBench {
         double with = median(loaded);
         StringBuilder md = new StringBuilder(String.format(Locale.ROOT, """
                 Read API under write load (%s): %,d profiles in PostgreSQL 15 on 127.0.0.1 (%s), the applier (4 partitions, \
-                4 threads) with its read API, the broker and the load generator in one JVM, %d cores shared.
+                4 threads) and the broker in one JVM, %s, the load generator in a JVM of its own, %d cores shared.
 
                 | applier, drains of %,d directory changes | changes/s (median) | drains |
                 |---|---:|---:|
@@ -517,6 +648,8 @@ public final class ReadBench {
                 | read | requests | p50 ms | p99 ms | max ms |
                 |---|---:|---:|---:|---:|
                 """, java.time.LocalDate.now(), profiles, BenchDatabase.serverSettings(),
+                readApi == null ? "the read API in the applier's JVM"
+                        : "the read API in a read replica (a JVM of its own, profile-sync.applier.apply=false)",
                 Runtime.getRuntime().availableProcessors(), backlog, without,
                 list(quiet), rate, minutes, with, list(loaded), 100 * (without - with) / without, load.sent.get(),
                 load.elapsed / 1e9, load.sent.get() / (load.elapsed / 1e9),

@@ -127,6 +127,8 @@ public final class Rebuild {
         props.putIfAbsent(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024);
         long records = 0;
         long tombstones = 0;
+        // the snapshots are lz4 batches: decompress them natively, not with lz4-java's Java fallback
+        dev.profilesync.events.Lz4Native.prefer();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(Topics.PROFILE_SNAPSHOTS, Duration.ofSeconds(30))

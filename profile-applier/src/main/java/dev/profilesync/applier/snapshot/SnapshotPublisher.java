@@ -82,6 +82,8 @@ class SnapshotPublisher implements PollPublisher, ConsumerAwareRebalanceListener
     private final AtomicLong polls = new AtomicLong();
 
     SnapshotPublisher(javax.sql.DataSource store, KafkaProperties kafka, MeterRegistry registry) {
+        // snapshots are lz4-compressed: without this the codec is lz4-java's pure-Java one inside the executable jar
+        log.info("Snapshot compression {}", dev.profilesync.events.Lz4Native.prefer());
         // a poll's own rows are re-read on the writers' pool, never waiting behind the read API's
         this.queries = new ProfileQueries(store);
         Map<String, Object> props = new HashMap<>(kafka.buildProducerProperties());
