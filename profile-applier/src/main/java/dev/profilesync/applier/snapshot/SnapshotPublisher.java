@@ -131,11 +131,29 @@ class SnapshotPublisher implements PollPublisher, ConsumerAwareRebalanceListener
         PollSnapshots(List<ConsumerRecord<String, byte[]>> records, Consumer<?, ?> consumer) {
             this.records = records;
             this.consumer = consumer;
+            // a poll hands its records over partition by partition: one TopicPartition and one offset per run of
+            // records of the same partition, not per record
+            TopicPartition partition = null;
+            long next = -1;
             for (ConsumerRecord<String, byte[]> record : records) {
-                TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-                Identifiers.userId(record.key()).ifPresent(user -> partitionOf.put(user, partition));
-                offsets.merge(partition, new OffsetAndMetadata(record.offset() + 1),
-                        (a, b) -> a.offset() >= b.offset() ? a : b);
+                if (partition == null || partition.partition() != record.partition()
+                        || !partition.topic().equals(record.topic())) {
+                    keepOffset(partition, next);
+                    partition = new TopicPartition(record.topic(), record.partition());
+                    next = -1;
+                }
+                next = Math.max(next, record.offset() + 1);
+                String user = Identifiers.userId(record.key()).orElse(null);
+                if (user != null) {
+                    partitionOf.put(user, partition);
+                }
+            }
+            keepOffset(partition, next);
+        }
+
+        private void keepOffset(TopicPartition partition, long next) {
+            if (partition != null) {
+                offsets.merge(partition, new OffsetAndMetadata(next), (a, b) -> a.offset() >= b.offset() ? a : b);
             }
         }
 
