@@ -95,7 +95,7 @@ class ProfileController {
             for (String size : linkSettings.sizes()) {
                 photo.put(size, links.sign(base, profile.userId(), size, expiry));
             }
-            photo.put("expiresAt", expiry);
+            photo.put("expiresAt", dev.profilesync.events.Rfc3339.format(expiry));
             body.put("photo", photo);
         }
         return body;

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.profilesync.applier.store.StoredProfile;
+import dev.profilesync.events.Rfc3339;
 
 /**
  * A profile as the read API shows it: the id, every stored field by its JSON name, and {@code sync} (when the newest
@@ -19,8 +20,9 @@ public final class ProfileJson {
         body.put("id", profile.userId());
         profile.fields().forEach((field, value) -> body.put(field.jsonName(), value));
         Map<String, Object> sync = new LinkedHashMap<>();
-        sync.put("lastObservedAt", profile.lastObservedAt());
-        sync.put("lastAppliedAt", profile.lastAppliedAt());
+        // formatted here as Instant.toString() would, not by Jackson's java.time formatter: a search page formats 40
+        sync.put("lastObservedAt", Rfc3339.format(profile.lastObservedAt()));
+        sync.put("lastAppliedAt", Rfc3339.format(profile.lastAppliedAt()));
         sync.put("lastSource", profile.lastSource());
         sync.put("lastEventId", profile.lastEventId());
         body.put("sync", sync);

@@ -43,8 +43,8 @@ class SyncStatusController {
         body.put("userId", userId.get());
         body.put("state", state(stored, queued));
         stored.ifPresent(profile -> {
-            body.put("lastObservedAt", profile.lastObservedAt());
-            body.put("lastAppliedAt", profile.lastAppliedAt());
+            body.put("lastObservedAt", dev.profilesync.events.Rfc3339.format(profile.lastObservedAt()));
+            body.put("lastAppliedAt", dev.profilesync.events.Rfc3339.format(profile.lastAppliedAt()));
             body.put("delaySeconds", profile.lastDelayMillis() / 1000.0);
             body.put("lastSource", profile.lastSource());
             body.put("lastEventId", profile.lastEventId());
