@@ -190,6 +190,24 @@ class EndToEndPostgresIT extends EndToEndContract {
                     client().operate(port, "/api/v1/profiles/" + id).get("jobTitle").asString()));
             await().atMost(PATIENCE).until(() -> client().operate(port, "/api/v1/profiles/" + id + "/sync-status")
                     .get("state").asString().equals("in-sync"));
+
+            // a SCIM write taken by the replica goes through the topic to the applier, and reads back from the store
+            String scimToken = java.nio.file.Files.readString(dataDir.resolve(LocalSystem.SCIM_TOKEN_FILE)).trim();
+            String userName = "replica-" + id.substring(0, 8) + "@contoso.com";
+            var created = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + port + "/scim/v2/Users"))
+                    .header("Authorization", "Bearer " + scimToken).header("Content-Type", "application/scim+json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("""
+                            {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"%s",\
+                            "displayName":"Written Through A Replica"}""".formatted(userName))).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            String createdId = tools.jackson.databind.json.JsonMapper.builder().build().readTree(created.body())
+                    .get("id").asString();
+            await().atMost(PATIENCE).until(() -> {
+                var stored = client().operate(system.settings().applierPort(), "/api/v1/profiles/" + createdId);
+                return stored != null && "Written Through A Replica".equals(stored.get("displayName").asString());
+            });
         }
     }
 
