@@ -98,11 +98,7 @@ public final class ReadBench {
                 long seeded = seed(db.url(), ids);
                 System.out.printf(Locale.ROOT, "seeded %,d profiles%n", seeded);
                 if (replica) {
-                    List<String> replicaArgs = new ArrayList<>(List.of(
-                            Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-cp",
-                            System.getProperty("java.class.path"),
-                            "-Dloader.main=" + ProfileApplierApplication.class.getName(),
-                            "org.springframework.boot.loader.launch.PropertiesLauncher"));
+                    List<String> replicaArgs = benchJvm(ProfileApplierApplication.class, "-Xmx1g");
                     replicaArgs.addAll(common);
                     replicaArgs.addAll(List.of("--server.port=" + PORT, "--profile-sync.applier.apply=false",
                             "--spring.datasource.hikari.maximum-pool-size=2"));
@@ -220,6 +216,19 @@ public final class ReadBench {
                     + " table %,d MB, indexes %,d MB at the end.", rs.getLong(1),
                     100.0 * rs.getLong(2) / Math.max(1, rs.getLong(1)), rs.getLong(3) >> 20, rs.getLong(4) >> 20);
         }
+    }
+
+    /**
+     * The command that runs {@code main} from this bench's own executable jar in another JVM, with {@code jvmOptions};
+     * the caller appends the program's arguments.
+     */
+    private static List<String> benchJvm(Class<?> main, String... jvmOptions) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString()));
+        command.addAll(List.of(jvmOptions));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "-Dloader.main=" + main.getName(),
+                "org.springframework.boot.loader.launch.PropertiesLauncher"));
+        return command;
     }
 
     /** The read API's process when it runs apart from the applier ({@code -Dbench.read-api=replica}), or null. */
@@ -479,11 +488,10 @@ public final class ReadBench {
         private Process process;
 
         void startProcess(int profiles) throws java.io.IOException {
-            process = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java")
-                    .toString(), "-Xmx768m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                    "-Dloader.main=" + ReadBench.class.getName(), "org.springframework.boot.loader.launch.PropertiesLauncher",
-                    "--client", token, String.valueOf(profiles), String.valueOf(rate), String.valueOf(only))
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            List<String> command = benchJvm(ReadBench.class, "-Xmx768m", "-XX:+UseSerialGC");
+            command.addAll(List.of("--client", token, String.valueOf(profiles), String.valueOf(rate),
+                    String.valueOf(only)));
+            process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             String line = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
                     StandardCharsets.UTF_8)).readLine();
             if (!"started".equals(line)) {

@@ -12,7 +12,8 @@ package dev.profilesync.events;
  */
 public final class Lz4Native {
 
-    private static volatile String state;
+    /** Guarded by the class: {@link #prefer()} is synchronized. */
+    private static String state;
 
     private Lz4Native() {
     }
