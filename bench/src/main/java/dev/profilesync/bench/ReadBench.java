@@ -42,7 +42,8 @@ import io.micrometer.core.instrument.MeterRegistry;
  * {@code bench/run-reads}: what the read API costs the applier. A store of 1,000,000 profiles in PostgreSQL, the real
  * applier (4 partitions, 4 threads) in this JVM with the broker, and its read API there too or, with
  * {@code -Dbench.read-api=replica}, in a read replica of its own (a second JVM, {@code profile-sync.applier.apply=false});
- * the load generator always runs in a JVM of its own. The applier drains backlogs of
+ * the load generator always runs in a JVM of its own. With {@code -Dbench.cores=split} too, the writers and the readers
+ * each get one of the two cores ({@link CoreSplit}). The applier drains backlogs of
  * 200,000 directory changes (updates of those profiles) with no reads, then while 200 read requests per second (half
  * profile by id, 30 % substring search, a fifth of those searches going on to the next page by cursor, 20 %
  * sync-status) run for {@code minutes}, then with no reads again. Prints and writes {@code reads.md}.
@@ -86,6 +87,14 @@ public final class ReadBench {
             // -Dbench.read-api=replica: the read API in a read replica (a second JVM, profile-sync.applier.apply=false)
             // instead of the applier's own JVM
             boolean replica = "replica".equals(System.getProperty("bench.read-api", "applier"));
+            // -Dbench.cores=split (with a replica): the writers (this JVM, PostgreSQL) on core 0, the replica, its
+            // backends and the load generator on core 1, as a replica on cores of its own
+            if ("split".equals(System.getProperty("bench.cores", "shared"))) {
+                if (!replica) {
+                    throw new IllegalArgumentException("-Dbench.cores=split needs -Dbench.read-api=replica");
+                }
+                split = CoreSplit.start(db.url());
+            }
             List<String> common = List.of("--management.server.port=0",
                     "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
                     "--spring.security.oauth2.resourceserver.jwt.public-key-location=file:" + tokens.publicKey(),
@@ -99,10 +108,13 @@ public final class ReadBench {
                 System.out.printf(Locale.ROOT, "seeded %,d profiles%n", seeded);
                 if (replica) {
                     List<String> replicaArgs = benchJvm(ProfileApplierApplication.class, "-Xmx1g");
-                    replicaArgs.addAll(common);
+                    replicaArgs.addAll(common.stream().filter(arg -> !arg.startsWith("--spring.datasource.url="))
+                            .toList());
+                    replicaArgs.add("--spring.datasource.url=" + (split == null ? db.url() : CoreSplit.readerUrl(db.url())));
                     replicaArgs.addAll(List.of("--server.port=" + PORT, "--profile-sync.applier.apply=false",
                             "--spring.datasource.hikari.maximum-pool-size=2"));
-                    readApi = new ProcessBuilder(replicaArgs).redirectErrorStream(true)
+                    readApi = new ProcessBuilder(split == null ? replicaArgs : CoreSplit.onReadersCore(replicaArgs))
+                            .redirectErrorStream(true)
                             .redirectOutput(keys.resolve("replica.log").toFile()).start();
                     Runtime.getRuntime().addShutdownHook(new Thread(readApi::destroyForcibly));
                     awaitReadApi(token, ids.get(0));
@@ -127,6 +139,9 @@ public final class ReadBench {
                     applier.close();
                     kafka.close();
                     db.close(); // drops the bench's schema
+                    if (split != null) {
+                        split.close();
+                    }
                     System.exit(0);
                 }
                 drains.checkpoints = 0;
@@ -199,6 +214,9 @@ public final class ReadBench {
                 }
             }
         }
+        if (split != null) {
+            split.close();
+        }
         System.exit(0);
     }
 
@@ -230,6 +248,9 @@ public final class ReadBench {
                 "org.springframework.boot.loader.launch.PropertiesLauncher"));
         return command;
     }
+
+    /** The cores' split between writers and readers ({@code -Dbench.cores=split}), or null: all share both. */
+    private static CoreSplit split;
 
     /** The read API's process when it runs apart from the applier ({@code -Dbench.read-api=replica}), or null. */
     private static Process readApi;
@@ -491,7 +512,7 @@ public final class ReadBench {
             List<String> command = benchJvm(ReadBench.class, "-Xmx768m", "-XX:+UseSerialGC");
             command.addAll(List.of("--client", token, String.valueOf(profiles), String.valueOf(rate),
                     String.valueOf(only)));
-            process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            process = new ProcessBuilder(split == null ? command : CoreSplit.onReadersCore(command)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             String line = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
                     StandardCharsets.UTF_8)).readLine();
             if (!"started".equals(line)) {
@@ -642,7 +663,7 @@ public final class ReadBench {
         double with = median(loaded);
         StringBuilder md = new StringBuilder(String.format(Locale.ROOT, """
                 Read API under write load (%s): %,d profiles in PostgreSQL 15 on 127.0.0.1 (%s), the applier (4 partitions, \
-                4 threads) and the broker in one JVM, %s, the load generator in a JVM of its own, %d cores shared.
+                4 threads) and the broker in one JVM, %s, the load generator in a JVM of its own, %s.
 
                 | applier, drains of %,d directory changes | changes/s (median) | drains |
                 |---|---:|---:|
@@ -658,7 +679,9 @@ public final class ReadBench {
                 """, java.time.LocalDate.now(), profiles, BenchDatabase.serverSettings(),
                 readApi == null ? "the read API in the applier's JVM"
                         : "the read API in a read replica (a JVM of its own, profile-sync.applier.apply=false)",
-                Runtime.getRuntime().availableProcessors(), backlog, without,
+                split != null ? "2 cores split: the applier's JVM and PostgreSQL on core 0; the read replica, the"
+                        + " PostgreSQL backends of its connections and the load generator on core 1"
+                        : Runtime.getRuntime().availableProcessors() + " cores shared", backlog, without,
                 list(quiet), rate, minutes, with, list(loaded), 100 * (without - with) / without, load.sent.get(),
                 load.elapsed / 1e9, load.sent.get() / (load.elapsed / 1e9),
                 load.failures.get(), load.clientCpu.get() / 1e6 / Math.max(1, load.sent.get())));

@@ -2,7 +2,6 @@ package dev.profilesync.applier.read;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -42,8 +41,8 @@ class UserBacklog implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(UserBacklog.class);
 
-    /** Most records remembered across all partitions (about 200 bytes each: some 50 MB at the limit). */
-    static final int LIMIT = 250_000;
+    /** Most records remembered across all partitions (24 bytes each, {@link KeyedOffsets}: some 24 MB at the limit). */
+    static final int LIMIT = 1_000_000;
     /** How long a request waits for the reader to reach the partition's end. */
     private static final Duration CATCH_UP = Duration.ofSeconds(1);
     private static final Duration REFRESH = Duration.ofSeconds(1);
@@ -62,9 +61,8 @@ class UserBacklog implements SmartLifecycle {
         /** Next offset the reader will read. */
         long position = -1;
         long committed;
-        /** Remembered records in offset order, and per key their offsets. */
-        final ArrayDeque<Object[]> records = new ArrayDeque<>();
-        final Map<String, ArrayDeque<Long>> byKey = new HashMap<>();
+        /** Remembered records in offset order. */
+        final KeyedOffsets records = new KeyedOffsets();
         boolean paused;
     }
 
@@ -116,12 +114,7 @@ class UserBacklog implements SmartLifecycle {
             return new Backlog(partition, committed < 0 ? end : Math.max(0, end - committed), 0, false);
         }
         long from = committed < 0 ? tail.committed : committed;
-        int queued = 0;
-        for (long offset : tail.byKey.getOrDefault(userId, new ArrayDeque<>())) {
-            if (offset >= from && offset < end) {
-                queued++;
-            }
-        }
+        int queued = tail.records.count(userId, from, end);
         // every record at or after the committed offset the reader passed is remembered until committed past
         boolean complete = tail.position >= end && !tail.paused;
         return new Backlog(partition, Math.max(0, end - from), queued, complete);
@@ -209,10 +202,7 @@ class UserBacklog implements SmartLifecycle {
                     if (tail == null || record.offset() < tail.position) {
                         continue;
                     }
-                    if (record.offset() >= tail.committed && record.key() != null) {
-                        Long offset = record.offset();
-                        tail.records.addLast(new Object[] {offset, record.key()});
-                        tail.byKey.computeIfAbsent(record.key(), k -> new ArrayDeque<>(2)).addLast(offset);
+                    if (record.offset() >= tail.committed && tail.records.add(record.offset(), record.key())) {
                         remembered++;
                     }
                     tail.position = record.offset() + 1;
@@ -254,7 +244,7 @@ class UserBacklog implements SmartLifecycle {
                 long from = offset == null ? beginnings.get(partition) : offset;
                 Tail tail = tails.computeIfAbsent(partition.partition(), p -> new Tail());
                 tail.committed = from;
-                forget(tail, from);
+                remembered -= tail.records.forgetBelow(from);
                 if (tail.position < from) {
                     tail.position = from;
                     tailer.seek(partition, from);
@@ -264,20 +254,6 @@ class UserBacklog implements SmartLifecycle {
                     tail.paused = false;
                 }
             }
-        }
-    }
-
-    private void forget(Tail tail, long below) {
-        while (!tail.records.isEmpty() && (long) tail.records.peekFirst()[0] < below) {
-            Object[] oldest = tail.records.pollFirst();
-            ArrayDeque<Long> offsets = tail.byKey.get((String) oldest[1]);
-            if (offsets != null) {
-                offsets.pollFirst();
-                if (offsets.isEmpty()) {
-                    tail.byKey.remove((String) oldest[1]);
-                }
-            }
-            remembered--;
         }
     }
 
