@@ -12,7 +12,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * The read bench's {@code -Dbench.cores=split} layout: the writers on one core and the readers on the other, as a read
@@ -46,7 +45,7 @@ final class CoreSplit implements AutoCloseable {
         CoreSplit split = new CoreSplit(url);
         Runtime.getRuntime().addShutdownHook(new Thread(split::restore));
         taskset("0", ProcessHandle.current().pid());
-        for (long pid : postgresProcesses()) {
+        for (long pid : CpuClock.postgresStats().keySet()) {
             taskset("0", pid);
         }
         split.mover.start();
@@ -95,7 +94,7 @@ final class CoreSplit implements AutoCloseable {
         }
         running = false;
         try {
-            for (long pid : postgresProcesses()) {
+            for (long pid : CpuClock.postgresStats().keySet()) {
                 // not availableProcessors(): this JVM, pinned to core 0, sees one
                 taskset(Files.readString(Path.of("/sys/devices/system/cpu/online")).trim(), pid);
             }
@@ -119,22 +118,5 @@ final class CoreSplit implements AutoCloseable {
         if (taskset.waitFor() != 0 && ProcessHandle.of(pid).isPresent()) {
             throw new IllegalStateException("taskset " + cpus + " " + pid + " failed (root needed): " + output);
         }
-    }
-
-    private static List<Long> postgresProcesses() throws IOException {
-        List<Long> pids = new ArrayList<>();
-        try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
-            for (Path dir : processes.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
-                    .toList()) {
-                try {
-                    if (Files.readString(dir.resolve("stat")).contains("(postgres)")) {
-                        pids.add(Long.parseLong(dir.getFileName().toString()));
-                    }
-                } catch (IOException gone) {
-                    // ended meanwhile
-                }
-            }
-        }
-        return pids;
     }
 }

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -27,24 +29,32 @@ final class CpuClock {
 
     static double postgres() {
         double total = 0;
+        for (String stat : postgresStats().values()) {
+            // own time, and that of exited children (backends of closed connections) the postmaster has reaped
+            total += (ticks(stat) + childTicks(stat)) / TICKS;
+        }
+        return total;
+    }
+
+    /** Every PostgreSQL process (postmaster, backends, writers) running now: pid and its {@code /proc/<pid>/stat}. */
+    static Map<Long, String> postgresStats() {
+        Map<Long, String> stats = new HashMap<>();
         try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
             for (Path dir : processes.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
                     .toList()) {
                 try {
                     String stat = Files.readString(dir.resolve("stat"));
                     if (stat.contains("(postgres)")) {
-                        // own time, and that of exited children (backends of closed connections) the postmaster
-                        // has reaped
-                        total += (ticks(stat) + childTicks(stat)) / TICKS;
+                        stats.put(Long.parseLong(dir.getFileName().toString()), stat);
                     }
                 } catch (IOException gone) {
                     // the process ended meanwhile
                 }
             }
         } catch (IOException e) {
-            return 0;
+            return Map.of();
         }
-        return total;
+        return stats;
     }
 
     static double self() {

@@ -52,7 +52,8 @@ public final class Identifiers {
         return true;
     }
 
-    private static boolean isGuid(String candidate) {
+    /** Whether {@code candidate} is a directory object id: a GUID in the 8-4-4-4-12 form, hex digits of either case. */
+    public static boolean isGuid(String candidate) {
         if (candidate == null || candidate.length() != GUID_LENGTH) {
             return false;
         }

@@ -1,5 +1,7 @@
 package dev.profilesync.applier.read;
 
+import dev.profilesync.events.Identifiers;
+
 /**
  * The records of one partition the sync-status reader remembers, in offset order: each record's offset and its key, a
  * user id (a GUID, kept as its 128 bits). Three ring arrays, 24 bytes a record and no object per record: a backlog of
@@ -10,7 +12,6 @@ package dev.profilesync.applier.read;
 final class KeyedOffsets {
 
     private static final int INITIAL = 1024;
-    private static final int GUID_LENGTH = 36;
 
     private long[] offsets = new long[INITIAL];
     private long[] highs = new long[INITIAL];
@@ -27,7 +28,7 @@ final class KeyedOffsets {
      * a GUID is not remembered (no sync-status question can name it). Returns whether it was remembered.
      */
     boolean add(long offset, String key) {
-        if (!isGuid(key)) {
+        if (!Identifiers.isGuid(key)) {
             return false;
         }
         if (size == offsets.length) {
@@ -57,7 +58,7 @@ final class KeyedOffsets {
 
     /** How many remembered records in [{@code from}, {@code end}) carry this user id (any letter case). */
     int count(String userId, long from, long end) {
-        if (!isGuid(userId)) {
+        if (!Identifiers.isGuid(userId)) {
             return 0;
         }
         long high = bits(userId, 0);
@@ -91,21 +92,6 @@ final class KeyedOffsets {
         highs = newHighs;
         lows = newLows;
         head = 0;
-    }
-
-    /** Whether {@code key} is a GUID in the 8-4-4-4-12 form, hex digits of either case. */
-    static boolean isGuid(String key) {
-        if (key == null || key.length() != GUID_LENGTH) {
-            return false;
-        }
-        for (int i = 0; i < GUID_LENGTH; i++) {
-            char c = key.charAt(i);
-            boolean dash = i == 8 || i == 13 || i == 18 || i == 23;
-            if (dash ? c != '-' : Character.digit(c, 16) < 0) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** 64 bits of a GUID's hex digits from {@code from} on, dashes skipped: 0 gives the first half, 19 the second. */
