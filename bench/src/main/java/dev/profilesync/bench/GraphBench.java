@@ -1,5 +1,6 @@
 package dev.profilesync.bench;
 
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -8,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+
+import org.springframework.util.FileSystemUtils;
 
 import dev.profilesync.events.ServiceAcls;
 import dev.profilesync.local.LocalKafka;
@@ -34,14 +37,14 @@ public final class GraphBench {
         String bulkRate = args.length > 3 ? args[3] : "0";
         StringBuilder md = new StringBuilder(String.format(Locale.ROOT, """
                 Graph full load (%s): a fresh system per run (in-process broker, PostgreSQL 15 on 127.0.0.1 with %s, the \
-                simulator, every service in one JVM, %d cores). The clock starts before the services start; \
+                simulator, every service in one JVM: %s; %d cores). The clock starts before the services start; \
                 "read" is when directory-sync has published every user (200 a delta page, as Graph pages users), \
                 "stored" when the applier has stored every user. photo-sync runs meanwhile on the same cores and \
                 queues one photo per user with a photo; its bulk lane is held to %s.
 
                 | tenant users | run | services started | read | stored (the full load) | users/s | photos done meanwhile |
                 |---:|---:|---:|---:|---:|---:|---:|
-                """, java.time.LocalDate.now(), BenchDatabase.serverSettings(), Runtime.getRuntime().availableProcessors(),
+                """, java.time.LocalDate.now(), BenchDatabase.serverSettings(), jvm(), Runtime.getRuntime().availableProcessors(),
                 bulkRate.equals("0") ? "no rate (as fast as it renders)" : bulkRate + " photos a second"));
         String sweeps = "";
         for (String size : sizes) {
@@ -53,6 +56,7 @@ public final class GraphBench {
                             LocalSettings.ManagementPorts.from(38181),
                             db.url(), "bench-intake-key-0123456789abcdef", 12, 38090, users, 0);
                     long start = System.nanoTime();
+                    Runtime.getRuntime().addShutdownHook(new Thread(() -> FileSystemUtils.deleteRecursively(data.toFile())));
                     try (LocalSystem system = LocalSystem.start(settings, true, LocalKafka::start,
                             service -> service == ServiceAcls.Service.PHOTO_SYNC
                                     ? List.of("--profile-sync.photo.bulk-rate=" + bulkRate) : List.of())) {
@@ -76,6 +80,8 @@ public final class GraphBench {
                             sweeps = sweeps(system, settings, users);
                         }
                     }
+                    // each run's broker log and photo store is some 1.7 GB at a million users
+                    FileSystemUtils.deleteRecursively(data.toFile());
                 }
             }
         }
@@ -118,6 +124,18 @@ public final class GraphBench {
             System.out.println(md);
         }
         return md.toString();
+    }
+
+    /**
+     * The JVM the system runs in: its version, and the AOT cache it was started with if any (JDK 24 and later:
+     * classes loaded and linked, and on JDK 25 method profiles, from a training run; see {@code bench/run-graph}).
+     */
+    static String jvm() {
+        String cache = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(argument -> argument.startsWith("-XX:AOTCache=")).findFirst()
+                .map(argument -> ", AOT cache " + Path.of(argument.substring("-XX:AOTCache=".length())).getFileName())
+                .orElse(", no AOT cache");
+        return "JDK " + Runtime.version() + " (" + System.getProperty("java.vm.vendor") + cache + ")";
     }
 
     /** The sum of a counter's series whose labels contain {@code labels}. */
