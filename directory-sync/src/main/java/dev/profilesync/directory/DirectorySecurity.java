@@ -4,8 +4,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer;
 import org.springframework.security.web.SecurityFilterChain;
 
+import dev.profilesync.support.security.BearerTokens;
+import dev.profilesync.support.security.HeaderText;
 import dev.profilesync.support.security.ServiceSecurity;
 
 /**
@@ -17,6 +20,15 @@ import dev.profilesync.support.security.ServiceSecurity;
 @Configuration(proxyBeanMethods = false)
 class DirectorySecurity {
 
+    /**
+     * Spring Security's firewall with its default rules for header and parameter names and values, checked without
+     * regular expressions ({@link HeaderText}).
+     */
+    @Bean
+    static WebSecurityCustomizer firewall() {
+        return HeaderText.firewall();
+    }
+
     @Bean
     SecurityFilterChain directoryFilterChain(HttpSecurity http) throws Exception {
         return ServiceSecurity.statelessApi(http)
@@ -26,7 +38,7 @@ class DirectorySecurity {
                         .requestMatchers("/actuator/helddeletions").hasAuthority(ServiceSecurity.OPERATE)
                         .requestMatchers("/error").permitAll()
                         .anyRequest().denyAll())
-                .oauth2ResourceServer(server -> server.jwt(jwt -> jwt.jwtAuthenticationConverter(
+                .oauth2ResourceServer(server -> server.bearerTokenResolver(new BearerTokens()).jwt(jwt -> jwt.jwtAuthenticationConverter(
                         ServiceSecurity.appRoles())))
                 .build();
     }

@@ -17,6 +17,7 @@ import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationManager;
 import org.springframework.security.authorization.AuthorizationResult;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
@@ -25,6 +26,8 @@ import org.springframework.security.web.servlet.util.matcher.PathPatternRequestM
 
 import dev.profilesync.support.security.PhotoLinks;
 import dev.profilesync.support.security.PhotoLinks.Verdict;
+import dev.profilesync.support.security.BearerTokens;
+import dev.profilesync.support.security.HeaderText;
 import dev.profilesync.support.security.ServiceSecurity;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -38,6 +41,15 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Configuration(proxyBeanMethods = false)
 class PhotoSecurity {
+
+    /**
+     * Spring Security's firewall with its default rules for header and parameter names and values, checked without
+     * regular expressions ({@link HeaderText}).
+     */
+    @Bean
+    static WebSecurityCustomizer firewall() {
+        return HeaderText.firewall();
+    }
 
     private static final String PHOTO = "/api/v1/photos/{userId}/{size}";
     private static final String VERDICT = PhotoSecurity.class.getName() + ".verdict";
@@ -57,7 +69,7 @@ class PhotoSecurity {
                         .requestMatchers("/error").permitAll()
                         .anyRequest().denyAll())
                 .exceptionHandling(errors -> errors.defaultAuthenticationEntryPointFor(refusedLink(mapper), photos))
-                .oauth2ResourceServer(server -> server.jwt(jwt -> jwt.jwtAuthenticationConverter(
+                .oauth2ResourceServer(server -> server.bearerTokenResolver(new BearerTokens()).jwt(jwt -> jwt.jwtAuthenticationConverter(
                         ServiceSecurity.appRoles())))
                 .build();
     }

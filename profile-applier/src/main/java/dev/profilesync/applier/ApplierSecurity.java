@@ -7,10 +7,13 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.web.SecurityFilterChain;
 
 import dev.profilesync.support.security.CachingJwtDecoder;
+import dev.profilesync.support.security.BearerTokens;
+import dev.profilesync.support.security.HeaderText;
 import dev.profilesync.support.security.ServiceSecurity;
 
 /**
@@ -22,6 +25,15 @@ import dev.profilesync.support.security.ServiceSecurity;
  */
 @Configuration(proxyBeanMethods = false)
 class ApplierSecurity {
+
+    /**
+     * Spring Security's firewall with its default rules for header and parameter names and values, checked without
+     * regular expressions ({@link HeaderText}).
+     */
+    @Bean
+    static WebSecurityCustomizer firewall() {
+        return HeaderText.firewall();
+    }
 
     /** A client's token is checked once while it lives, not on every read (see {@link CachingJwtDecoder}). */
     @Bean
@@ -49,7 +61,7 @@ class ApplierSecurity {
                                 "/v3/api-docs/**").hasAuthority(READ)
                         .requestMatchers("/error").permitAll()
                         .anyRequest().denyAll())
-                .oauth2ResourceServer(server -> server.jwt(jwt -> jwt.jwtAuthenticationConverter(
+                .oauth2ResourceServer(server -> server.bearerTokenResolver(new BearerTokens()).jwt(jwt -> jwt.jwtAuthenticationConverter(
                         ServiceSecurity.appRoles())))
                 .build();
     }

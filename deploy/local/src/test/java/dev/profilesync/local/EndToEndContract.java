@@ -218,6 +218,9 @@ abstract class EndToEndContract {
         assertThat(status.apply(someone + "/sync-status", null)).isEqualTo(401);
         assertThat(status.apply("/v3/api-docs", null)).isEqualTo(401);
         assertThat(status.apply(someone, "Bearer not.a.token")).isEqualTo(401);
+        assertThat(status.apply(someone, "Bearer not a token")).as("not a b64token").isEqualTo(401);
+        assertThat(status.apply(someone, "bearer " + client().bearer(LocalTokens.READ_TOKEN).substring(7)))
+                .as("the scheme's name in any case: authenticated, and no such profile").isEqualTo(404);
         assertThat(status.apply("/api/v1/profiles?size=200", client().bearer(LocalTokens.READ_TOKEN)))
                 .isEqualTo(200);
         assertThat(status.apply("/actuator/deadletters", client().bearer(LocalTokens.READ_TOKEN))).isEqualTo(403);
