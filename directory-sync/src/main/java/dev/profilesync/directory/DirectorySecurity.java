@@ -21,8 +21,8 @@ import dev.profilesync.support.security.ServiceSecurity;
 class DirectorySecurity {
 
     /**
-     * Spring Security's firewall with its default rules for header and parameter names and values, checked without
-     * regular expressions ({@link HeaderText}).
+     * Spring Security's firewall with its default rules for header names and values and parameter names, checked
+     * without regular expressions ({@link HeaderText}).
      */
     @Bean
     static WebSecurityCustomizer firewall() {
@@ -38,8 +38,8 @@ class DirectorySecurity {
                         .requestMatchers("/actuator/helddeletions").hasAuthority(ServiceSecurity.OPERATE)
                         .requestMatchers("/error").permitAll()
                         .anyRequest().denyAll())
-                .oauth2ResourceServer(server -> server.bearerTokenResolver(new BearerTokens()).jwt(jwt -> jwt.jwtAuthenticationConverter(
-                        ServiceSecurity.appRoles())))
+                .oauth2ResourceServer(server -> server.bearerTokenResolver(new BearerTokens())
+                        .jwt(jwt -> jwt.jwtAuthenticationConverter(ServiceSecurity.appRoles())))
                 .build();
     }
 }

@@ -43,8 +43,8 @@ import tools.jackson.databind.json.JsonMapper;
 class PhotoSecurity {
 
     /**
-     * Spring Security's firewall with its default rules for header and parameter names and values, checked without
-     * regular expressions ({@link HeaderText}).
+     * Spring Security's firewall with its default rules for header names and values and parameter names, checked
+     * without regular expressions ({@link HeaderText}).
      */
     @Bean
     static WebSecurityCustomizer firewall() {
@@ -69,8 +69,8 @@ class PhotoSecurity {
                         .requestMatchers("/error").permitAll()
                         .anyRequest().denyAll())
                 .exceptionHandling(errors -> errors.defaultAuthenticationEntryPointFor(refusedLink(mapper), photos))
-                .oauth2ResourceServer(server -> server.bearerTokenResolver(new BearerTokens()).jwt(jwt -> jwt.jwtAuthenticationConverter(
-                        ServiceSecurity.appRoles())))
+                .oauth2ResourceServer(server -> server.bearerTokenResolver(new BearerTokens())
+                        .jwt(jwt -> jwt.jwtAuthenticationConverter(ServiceSecurity.appRoles())))
                 .build();
     }
 

@@ -11,8 +11,8 @@ import org.springframework.security.config.annotation.web.configuration.WebSecur
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.web.SecurityFilterChain;
 
-import dev.profilesync.support.security.CachingJwtDecoder;
 import dev.profilesync.support.security.BearerTokens;
+import dev.profilesync.support.security.CachingJwtDecoder;
 import dev.profilesync.support.security.HeaderText;
 import dev.profilesync.support.security.ServiceSecurity;
 
@@ -27,8 +27,8 @@ import dev.profilesync.support.security.ServiceSecurity;
 class ApplierSecurity {
 
     /**
-     * Spring Security's firewall with its default rules for header and parameter names and values, checked without
-     * regular expressions ({@link HeaderText}).
+     * Spring Security's firewall with its default rules for header names and values and parameter names, checked
+     * without regular expressions ({@link HeaderText}).
      */
     @Bean
     static WebSecurityCustomizer firewall() {
@@ -61,8 +61,8 @@ class ApplierSecurity {
                                 "/v3/api-docs/**").hasAuthority(READ)
                         .requestMatchers("/error").permitAll()
                         .anyRequest().denyAll())
-                .oauth2ResourceServer(server -> server.bearerTokenResolver(new BearerTokens()).jwt(jwt -> jwt.jwtAuthenticationConverter(
-                        ServiceSecurity.appRoles())))
+                .oauth2ResourceServer(server -> server.bearerTokenResolver(new BearerTokens())
+                        .jwt(jwt -> jwt.jwtAuthenticationConverter(ServiceSecurity.appRoles())))
                 .build();
     }
 }

@@ -22,8 +22,8 @@ import dev.profilesync.support.security.ServiceSecurity;
 class IntakeSecurity {
 
     /**
-     * Spring Security's firewall with its default rules for header and parameter names and values, checked without
-     * regular expressions ({@link HeaderText}).
+     * Spring Security's firewall with its default rules for header names and values and parameter names, checked
+     * without regular expressions ({@link HeaderText}).
      */
     @Bean
     static WebSecurityCustomizer firewall() {
