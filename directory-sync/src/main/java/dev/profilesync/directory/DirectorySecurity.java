@@ -4,11 +4,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer;
 import org.springframework.security.web.SecurityFilterChain;
 
 import dev.profilesync.support.security.BearerTokens;
-import dev.profilesync.support.security.HeaderText;
 import dev.profilesync.support.security.ServiceSecurity;
 
 /**
@@ -19,15 +17,6 @@ import dev.profilesync.support.security.ServiceSecurity;
  */
 @Configuration(proxyBeanMethods = false)
 class DirectorySecurity {
-
-    /**
-     * Spring Security's firewall with its default rules for header names and values and parameter names, checked
-     * without regular expressions ({@link HeaderText}).
-     */
-    @Bean
-    static WebSecurityCustomizer firewall() {
-        return HeaderText.firewall();
-    }
 
     @Bean
     SecurityFilterChain directoryFilterChain(HttpSecurity http) throws Exception {

@@ -17,7 +17,6 @@ import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationManager;
 import org.springframework.security.authorization.AuthorizationResult;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
@@ -27,7 +26,6 @@ import org.springframework.security.web.servlet.util.matcher.PathPatternRequestM
 import dev.profilesync.support.security.PhotoLinks;
 import dev.profilesync.support.security.PhotoLinks.Verdict;
 import dev.profilesync.support.security.BearerTokens;
-import dev.profilesync.support.security.HeaderText;
 import dev.profilesync.support.security.ServiceSecurity;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -41,15 +39,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Configuration(proxyBeanMethods = false)
 class PhotoSecurity {
-
-    /**
-     * Spring Security's firewall with its default rules for header names and values and parameter names, checked
-     * without regular expressions ({@link HeaderText}).
-     */
-    @Bean
-    static WebSecurityCustomizer firewall() {
-        return HeaderText.firewall();
-    }
 
     private static final String PHOTO = "/api/v1/photos/{userId}/{size}";
     private static final String VERDICT = PhotoSecurity.class.getName() + ".verdict";

@@ -7,13 +7,11 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.web.SecurityFilterChain;
 
 import dev.profilesync.support.security.BearerTokens;
 import dev.profilesync.support.security.CachingJwtDecoder;
-import dev.profilesync.support.security.HeaderText;
 import dev.profilesync.support.security.ServiceSecurity;
 
 /**
@@ -25,15 +23,6 @@ import dev.profilesync.support.security.ServiceSecurity;
  */
 @Configuration(proxyBeanMethods = false)
 class ApplierSecurity {
-
-    /**
-     * Spring Security's firewall with its default rules for header names and values and parameter names, checked
-     * without regular expressions ({@link HeaderText}).
-     */
-    @Bean
-    static WebSecurityCustomizer firewall() {
-        return HeaderText.firewall();
-    }
 
     /** A client's token is checked once while it lives, not on every read (see {@link CachingJwtDecoder}). */
     @Bean

@@ -4,10 +4,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer;
 import org.springframework.security.web.SecurityFilterChain;
 
-import dev.profilesync.support.security.HeaderText;
 import dev.profilesync.support.security.ServiceSecurity;
 
 /**
@@ -17,15 +15,6 @@ import dev.profilesync.support.security.ServiceSecurity;
  */
 @Configuration(proxyBeanMethods = false)
 class MonitorSecurity {
-
-    /**
-     * Spring Security's firewall with its default rules for header names and values and parameter names, checked
-     * without regular expressions ({@link HeaderText}).
-     */
-    @Bean
-    static WebSecurityCustomizer firewall() {
-        return HeaderText.firewall();
-    }
 
     @Bean
     SecurityFilterChain monitorFilterChain(HttpSecurity http) throws Exception {

@@ -4,13 +4,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 import dev.profilesync.ingest.IngestProperties;
-import dev.profilesync.support.security.HeaderText;
 import dev.profilesync.support.security.ServiceSecurity;
 
 /**
@@ -20,15 +18,6 @@ import dev.profilesync.support.security.ServiceSecurity;
  */
 @Configuration(proxyBeanMethods = false)
 class IntakeSecurity {
-
-    /**
-     * Spring Security's firewall with its default rules for header names and values and parameter names, checked
-     * without regular expressions ({@link HeaderText}).
-     */
-    @Bean
-    static WebSecurityCustomizer firewall() {
-        return HeaderText.firewall();
-    }
 
     static final String INTAKE_CLIENT = "INTAKE_CLIENT";
 

@@ -15,7 +15,7 @@ public final class HeaderText {
     private HeaderText() {
     }
 
-    /** The firewall with these checks, for a service's {@code WebSecurityCustomizer} bean. */
+    /** The firewall with these checks ({@link FirewallAutoConfiguration} gives it to every service). */
     public static WebSecurityCustomizer firewall() {
         StrictHttpFirewall firewall = new StrictHttpFirewall();
         firewall.setAllowedHeaderNames(HeaderText::name);

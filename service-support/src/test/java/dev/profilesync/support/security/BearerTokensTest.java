@@ -13,9 +13,11 @@ import org.springframework.security.oauth2.server.resource.web.DefaultBearerToke
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 
 class BearerTokensTest {
 
@@ -72,8 +74,8 @@ class BearerTokensTest {
                 .withChars(' ', '\t', '\n', '%', '"', ',', '\u00e9', '\u017f', '\u212a', '\u0000', '\u007f')
                 .ofMinLength(0).ofMaxLength(40);
         return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(6, net.jqwik.api.Combinators.combine(scheme, body).as(String::concat)),
-                net.jqwik.api.Tuple.of(1, body));
+                Tuple.of(6, Combinators.combine(scheme, body).as(String::concat)),
+                Tuple.of(1, body));
     }
 
     private static String outcome(BearerTokenResolver resolver, String header) {

@@ -11,6 +11,7 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 
 class HeaderTextTest {
 
@@ -44,7 +45,7 @@ class HeaderTextTest {
                 "\u00a0", "\u00e9", "\u0378", "\u2028", "\ue000", "\uffff", "\ud800", "\udc00", "\ud83d\ude00",
                 new String(Character.toChars(0x10ffff)), new String(Character.toChars(0x2fffe)));
         Arbitrary<String> printable = Arbitraries.strings().withCharRange(' ', '~').ofMaxLength(3);
-        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(4, printable), net.jqwik.api.Tuple.of(1, special))
+        return Arbitraries.frequencyOf(Tuple.of(4, printable), Tuple.of(1, special))
                 .list().ofMaxSize(12).map(parts -> String.join("", parts));
     }
 }
