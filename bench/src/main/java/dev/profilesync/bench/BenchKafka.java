@@ -86,8 +86,19 @@ final class BenchKafka implements AutoCloseable {
     private static void awaitLeaders(Admin admin, int partitions) throws InterruptedException, ExecutionException {
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (true) {
-            org.apache.kafka.clients.admin.TopicDescription topic = admin.describeTopics(List.of(Topics.USER_CHANGES))
-                    .allTopicNames().get().get(Topics.USER_CHANGES);
+            org.apache.kafka.clients.admin.TopicDescription topic;
+            try {
+                topic = admin.describeTopics(List.of(Topics.USER_CHANGES)).allTopicNames().get()
+                        .get(Topics.USER_CHANGES);
+            } catch (ExecutionException e) {
+                // the broker's metadata may not show a topic it has just created yet: ask again
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(50);
+                continue;
+            }
             if (topic.partitions().size() == partitions
                     && topic.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
                 return;

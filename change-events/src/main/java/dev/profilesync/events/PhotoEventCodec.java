@@ -12,7 +12,6 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Maps {@link PhotoChanged} to and from records of {@link Topics#PHOTO_CHANGES}: CloudEvents binary mode, type
@@ -23,6 +22,8 @@ public final class PhotoEventCodec {
     public static final String TYPE = "dev.profilesync.photo.changed.v1";
 
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
+    private static final byte[] REASON = JsonBytes.ascii("{\"reason\":");
+    private static final byte[] MEDIA_ETAG = JsonBytes.ascii(",\"mediaEtag\":");
 
     /** The event as a record of {@link Topics#PHOTO_CHANGES}, the bulk lane. */
     public ProducerRecord<String, byte[]> toRecord(PhotoChanged event) {
@@ -40,15 +41,14 @@ public final class PhotoEventCodec {
         put(headers, CloudEventHeaders.SOURCE, event.source());
         put(headers, CloudEventHeaders.TYPE, TYPE);
         put(headers, CloudEventHeaders.SUBJECT, event.userId());
-        put(headers, CloudEventHeaders.TIME, event.observedAt().toString());
+        put(headers, CloudEventHeaders.TIME, Rfc3339.format(event.observedAt()));
         put(headers, CloudEventHeaders.CONTENT_TYPE, UserEventCodec.JSON);
-        ObjectNode data = MAPPER.createObjectNode();
-        data.put("reason", event.reason());
+        // {"reason":...,"mediaEtag":...} straight to bytes: a directory load writes one per user with a photo
+        JsonBytes data = JsonBytes.local().raw(REASON).string(event.reason());
         if (event.mediaEtag() != null) {
-            data.put("mediaEtag", event.mediaEtag());
+            data.raw(MEDIA_ETAG).string(event.mediaEtag());
         }
-        return new ProducerRecord<>(topic, null, event.userId(), MAPPER.writeValueAsBytes(data),
-                headers);
+        return new ProducerRecord<>(topic, null, event.userId(), data.put('}').toBytes(), headers);
     }
 
     /** @throws InvalidEventException when the record breaks the contract */
