@@ -12,7 +12,9 @@ import java.util.List;
  * return and tab, the six-character hexadecimal one (upper case) for other control characters, everything else as
  * UTF-8. The one difference: a lone surrogate, which Jackson refuses, is written as its six-character escape.
  * <p>
- * Not thread-safe; {@link #local()} hands each thread one to reuse, emptied by {@link #toBytes()}.
+ * Not thread-safe; {@link #local()} hands each thread one to reuse, so a thread writes one text at a time: from
+ * {@code local()} to {@link #toBytes()}, nothing in between may call {@code local()} (a text abandoned half-written,
+ * after an exception, is discarded by the next {@code local()}).
  */
 public final class JsonBytes {
 
