@@ -82,24 +82,15 @@ final class BenchKafka implements AutoCloseable {
         }
     }
 
-    /** Producing before every partition has a leader makes the idempotent producer lose its sequence. */
+    /**
+     * Producing before every partition has a leader makes the idempotent producer lose its sequence. A benchmark
+     * program's poll (this module has no Awaitility): every 50 ms, for at most a minute.
+     */
     private static void awaitLeaders(Admin admin, int partitions) throws InterruptedException, ExecutionException {
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (true) {
-            org.apache.kafka.clients.admin.TopicDescription topic;
-            try {
-                topic = admin.describeTopics(List.of(Topics.USER_CHANGES)).allTopicNames().get()
-                        .get(Topics.USER_CHANGES);
-            } catch (ExecutionException e) {
-                // the broker's metadata may not show a topic it has just created yet: ask again
-                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
-                        || System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(50);
-                continue;
-            }
-            if (topic.partitions().size() == partitions
+            org.apache.kafka.clients.admin.TopicDescription topic = describe(admin);
+            if (topic != null && topic.partitions().size() == partitions
                     && topic.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
                 return;
             }
@@ -107,6 +98,19 @@ final class BenchKafka implements AutoCloseable {
                 throw new IllegalStateException("partitions without a leader: " + topic);
             }
             Thread.sleep(50);
+        }
+    }
+
+    /** The topic, or null while the broker's metadata does not show the topic it has just created. */
+    private static org.apache.kafka.clients.admin.TopicDescription describe(Admin admin)
+            throws InterruptedException, ExecutionException {
+        try {
+            return admin.describeTopics(List.of(Topics.USER_CHANGES)).allTopicNames().get().get(Topics.USER_CHANGES);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) {
+                return null;
+            }
+            throw e;
         }
     }
 
