@@ -145,7 +145,9 @@ class PipelinedWriteIT {
                     change("e-2", ADA, 10, ProfileField.ACCOUNT_ENABLED, false),
                     change("e-3", ADA, 10, ProfileField.DISPLAY_NAME, "Ada, {Lovelace} \\ NULL"),
                     change("e-4", BOB, 10, ProfileField.JOB_TITLE, "Engineer"),
-                    change("e-5", cy, 10, ProfileField.CITY, "Oslo")));
+                    change("e-5", cy, 10, ProfileField.CITY, "Oslo"),
+                    change("e-9", BOB, 10, ProfileField.DEPARTMENT, "Forskning \u00c5se \u00d8rsted \ud83d\ude00 \"{a,b}\""),
+                    change("e-10", BOB, 10, ProfileField.OFFICE_LOCATION, "")));
             write.commit();
         }
         try (PipelinedWrite write = begin(store)) {
@@ -166,7 +168,9 @@ class PipelinedWriteIT {
         });
         assertThat(queries.find(BOB)).hasValueSatisfying(bob -> {
             assertThat(bob.present()).isTrue();
-            assertThat(bob.fields()).doesNotContainKey(ProfileField.JOB_TITLE);
+            assertThat(bob.fields()).doesNotContainKey(ProfileField.JOB_TITLE)
+                    .containsEntry(ProfileField.DEPARTMENT, "Forskning \u00c5se \u00d8rsted \ud83d\ude00 \"{a,b}\"")
+                    .containsEntry(ProfileField.OFFICE_LOCATION, "");
         });
         assertThat(queries.find(cy)).hasValueSatisfying(deleted -> {
             assertThat(deleted.present()).isFalse();
