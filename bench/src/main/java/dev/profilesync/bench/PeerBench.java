@@ -351,9 +351,11 @@ public final class PeerBench {
                 COLUMNS.forEach(column -> table.append(", ").append(column(column)).append(" TEXT"));
                 statement.execute(table.append(", seq BIGINT)").toString());
             }
-            StringBuilder sql = new StringBuilder("INSERT INTO profile_peer AS p SELECT * FROM unnest(?::text[]");
-            COLUMNS.forEach(column -> sql.append(", ?::text[]"));
-            sql.append(", ?::int8[]) ON CONFLICT (user_id) DO UPDATE SET ");
+            // the arrays unnested in the select list, stepped through together (ProjectSet), as the applier's
+            // upsert does: FROM unnest(a, b, ...) would first copy each array into a tuple store of its own
+            StringBuilder sql = new StringBuilder("INSERT INTO profile_peer AS p SELECT unnest(?::text[])");
+            COLUMNS.forEach(column -> sql.append(", unnest(?::text[])"));
+            sql.append(", unnest(?::int8[]) ON CONFLICT (user_id) DO UPDATE SET ");
             COLUMNS.forEach(column -> sql.append(column(column)).append(" = excluded.").append(column(column))
                     .append(", "));
             sql.append("seq = excluded.seq");

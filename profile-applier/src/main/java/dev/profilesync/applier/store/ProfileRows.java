@@ -14,9 +14,9 @@ import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Reads rows of the {@code profile} table ({@code SELECT *} or {@code RETURNING *}) as {@link StoredProfile}s. One
- * instance per result set: it looks the columns up by name once, on the first row, and by position after that, since
- * a poll's snapshots read thousands of rows of some eighty columns each.
+ * Reads rows of the {@code profile} table ({@code SELECT *} or an upsert's {@code RETURNING}) as
+ * {@link StoredProfile}s. One instance per result set: it looks the columns up by name once, on the first row, and by
+ * position after that, since a poll's snapshots read thousands of rows of some eighty columns each.
  */
 public final class ProfileRows implements RowMapper<StoredProfile> {
 
@@ -52,7 +52,10 @@ public final class ProfileRows implements RowMapper<StoredProfile> {
     private int lastApplied;
     private int lastDelay;
 
-    /** Reads whole rows ({@code SELECT *} or {@code RETURNING *}), versions included. */
+    /**
+     * Reads whole rows ({@code SELECT *} or an upsert's {@code RETURNING}), versions included. A register's event id
+     * that is NULL while its time is not is the row's {@code last_event_id}: how the upserts hand it back.
+     */
     public ProfileRows() {
     }
 
@@ -92,16 +95,19 @@ public final class ProfileRows implements RowMapper<StoredProfile> {
                 });
             }
         }
+        String lastEvent = rs.getString(lastEventId);
         Map<String, StoredProfile.Version> versions = tsColumns.length == 0 ? Map.of() : new LinkedHashMap<>();
         for (int r = 0; r < tsColumns.length; r++) {
             long micros = rs.getLong(tsColumns[r]);
             if (!rs.wasNull()) {
+                // the upserts hand back a register's event id as NULL where it is the row's last one
+                String eventId = rs.getString(eidColumns[r]);
                 versions.put(VERSION_NAMES[r], new StoredProfile.Version(ProfileTable.instantOfMicros(micros),
-                        rs.getString(eidColumns[r])));
+                        eventId == null ? lastEvent : eventId));
             }
         }
         return new StoredProfile(rs.getString(userId), rs.getBoolean(present), fields,
-                ProfileTable.instantOfMicros(rs.getLong(lastObserved)), rs.getString(lastEventId),
+                ProfileTable.instantOfMicros(rs.getLong(lastObserved)), lastEvent,
                 rs.getString(lastSource), rs.getTimestamp(lastApplied).toInstant(), rs.getLong(lastDelay), versions);
     }
 

@@ -83,7 +83,7 @@ public class ProfileWriter {
 
     /**
      * Writes the rows (one per user) in the current transaction. When {@code written} is given (PostgreSQL only, see
-     * {@link #returnsRows()}), each row as the statement left it ({@code RETURNING *}: the stored row after the
+     * {@link #returnsRows()}), each row as the statement left it ({@code RETURNING}: the stored row after the
      * convergent update, whether or not the update changed it) is handed to it, so nobody has to read it back.
      */
     void upsert(List<PendingProfile> rows, Instant appliedAt, java.util.function.Consumer<StoredProfile> written) {
@@ -99,7 +99,7 @@ public class ProfileWriter {
             int[] inserted = {0};
             // a row the statement inserted has no xmax; one it updated carries the statement's own transaction
             jdbc.query((single ? singleRowUpsert : upsert) + (written == null ? " RETURNING (xmax = 0) AS inserted_now"
-                    : " RETURNING *, (xmax = 0) AS inserted_now"), statement -> {
+                    : " RETURNING " + ProfileSql.returnedColumns() + ", (xmax = 0) AS inserted_now"), statement -> {
                         if (single) {
                             bind(statement, rows.get(0), appliedAt);
                         } else {
@@ -142,11 +142,12 @@ public class ProfileWriter {
         for (int row = 0; row < n; row++) {
             PendingProfile profile = rows.get(row);
             ids[row] = profile.userId();
-            setCell(values, stamps, eventIds, 0, row, profile.presence());
-            for (ProfileField field : FIELDS) {
-                setCell(values, stamps, eventIds, field.ordinal() + 1, row, encoded(profile.field(field)));
-            }
             Version latest = profile.latest();
+            setCell(values, stamps, eventIds, 0, row, profile.presence(), latest.eventId());
+            for (ProfileField field : FIELDS) {
+                setCell(values, stamps, eventIds, field.ordinal() + 1, row, encoded(profile.field(field)),
+                        latest.eventId());
+            }
             lastObserved[row] = latest.observedMicros();
             lastEventIds[row] = latest.eventId();
             lastSources[row] = profile.latestSource();
@@ -170,12 +171,14 @@ public class ProfileWriter {
         statement.setObject(i, delays);
     }
 
+    /** A register's cell; its event id stays NULL when it is the row's last one (the statement fills it in). */
     private static void setCell(Object[][] values, Long[][] stamps, String[][] eventIds, int register, int row,
-            Register cell) {
+            Register cell, String lastEventId) {
         if (cell != null) {
             values[register][row] = cell.value();
             stamps[register][row] = cell.version().observedMicros();
-            eventIds[register][row] = cell.version().eventId();
+            String eventId = cell.version().eventId();
+            eventIds[register][row] = eventId.equals(lastEventId) ? null : eventId;
         }
     }
 

@@ -211,6 +211,52 @@ class PipelinedWriteIT {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"postgresql", "h2"})
+    void eachRegisterKeepsTheEventIdOfItsOwnVersion(String vendor) throws SQLException {
+        ProfileWriter store = database(vendor).store();
+        // stored first: BOB's city from e-0; then one statement merges ADA's two events and updates one of BOB's
+        // registers, so the rows carry registers of several events (the upsert sends only those not the row's last)
+        store.apply(merger.merge(List.of(change("e-0", BOB, 5, ProfileField.CITY, "Oslo"))), T.plusSeconds(60));
+        List<dev.profilesync.applier.store.StoredProfile> handed = new ArrayList<>();
+        try (PipelinedWrite write = new PipelinedWrite(WRITERS, store, merger, Clock.systemUTC(),
+                store.returnsRows() ? handed::addAll : null, (events, rows) -> { })) {
+            write.write(List.of(change("e-1", ADA, 10, ProfileField.JOB_TITLE, "Engineer"),
+                    change("e-2", ADA, 12, ProfileField.DEPARTMENT, "Research"),
+                    change("e-3", BOB, 10, ProfileField.DEPARTMENT, "Sales")));
+            write.commit();
+        }
+        Map<String, String> eventIds = new java.util.HashMap<>();
+        try (java.sql.Connection connection = database(vendor).dataSource().getConnection();
+                java.sql.Statement query = connection.createStatement();
+                java.sql.ResultSet rs = query.executeQuery("SELECT user_id, present_eid, job_title_eid, "
+                        + "department_eid, city_eid, mail_eid, mail_ts, last_event_id FROM profile")) {
+            while (rs.next()) {
+                String user = rs.getString("user_id").equals(ADA) ? "ada" : "bob";
+                for (String column : List.of("present_eid", "job_title_eid", "department_eid", "city_eid", "mail_eid",
+                        "last_event_id")) {
+                    eventIds.put(user + "." + column, rs.getString(column));
+                }
+                assertThat(rs.getObject("mail_ts")).as("a register no event set").isNull();
+            }
+        }
+        assertThat(eventIds).containsEntry("ada.job_title_eid", "e-1").containsEntry("ada.department_eid", "e-2")
+                .containsEntry("ada.present_eid", "e-2").containsEntry("ada.last_event_id", "e-2")
+                .containsEntry("ada.city_eid", null).containsEntry("ada.mail_eid", null)
+                .containsEntry("bob.city_eid", "e-0").containsEntry("bob.department_eid", "e-3")
+                .containsEntry("bob.last_event_id", "e-3").containsEntry("bob.mail_eid", null);
+        if (store.returnsRows()) {
+            ProfileQueries queries = database(vendor).queries();
+            assertThat(handed).hasSize(2);
+            for (var row : handed) {
+                assertThat(row).isEqualTo(queries.find(row.userId()).orElseThrow());
+            }
+            var ada = queries.find(ADA).orElseThrow();
+            assertThat(ada.versions().get(ProfileField.JOB_TITLE.jsonName()).eventId()).isEqualTo("e-1");
+            assertThat(ada.versions().get(ProfileField.DEPARTMENT.jsonName()).eventId()).isEqualTo("e-2");
+        }
+    }
+
     private PipelinedWrite begin(ProfileWriter store) {
         return new PipelinedWrite(WRITERS, store, merger, Clock.systemUTC(), null, (events, rows) -> {
             committedEvents.addAll(events);
