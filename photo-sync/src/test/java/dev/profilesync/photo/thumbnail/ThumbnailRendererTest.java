@@ -39,6 +39,23 @@ class ThumbnailRendererTest {
     }
 
     @Test
+    void aThumbnailTheSizeOfTheSquareKeepsItsColours() throws Exception {
+        // 450 × 300: the centred square is 300 × 300 already, so the large thumbnail needs no resize step and goes to
+        // the encoder as decoded (converted to the encoder's byte layout); the others are resized into that layout
+        for (ThumbnailRenderer.Thumbnail thumbnail : renderer.render(Images.jpeg(Images.halves(450, 300), false),
+                SIZES)) {
+            BufferedImage image = decode(thumbnail.jpeg());
+            assertThat(image.getWidth()).isEqualTo(thumbnail.side());
+            int left = image.getRGB(2, image.getHeight() / 2);
+            int right = image.getRGB(image.getWidth() - 3, image.getHeight() / 2);
+            assertThat(red(left)).as(thumbnail.name()).isGreaterThan(200);
+            assertThat(blue(left)).as(thumbnail.name()).isLessThan(60);
+            assertThat(blue(right)).as(thumbnail.name()).isGreaterThan(200);
+            assertThat(red(right)).as(thumbnail.name()).isLessThan(60);
+        }
+    }
+
+    @Test
     void honoursExifOrientation() throws Exception {
         // stored sideways with orientation 6 (rotate 90° clockwise): red left becomes red top
         byte[] rotated = Images.withExifOrientation(Images.jpeg(Images.halves(400, 400), false), 6);
