@@ -26,8 +26,8 @@ import dev.profilesync.events.UserEvent;
  * One connection writes batches of 2,000 users (one event each, ten fields, as a directory load brings them) through
  * the applier's own merge and statement ({@link BenchStore}): first as new profiles into an empty store with all its
  * indexes, then as updates of every one of them. Each phase reports the wall time, the CPU time of the writing thread
- * (which also makes the events) and the CPU time of the PostgreSQL backend serving the connection, read from
- * {@code /proc}. A warm-up phase of new profiles runs first and is not reported. Prints and writes {@code upsert.md}.
+ * (which also makes the events) and the CPU time of the PostgreSQL backend serving the connection
+ * ({@link CpuClock}). A warm-up phase of new profiles runs first and is not reported. Prints and writes {@code upsert.md}.
  */
 public final class UpsertBench {
 
@@ -71,7 +71,6 @@ public final class UpsertBench {
                     dataSource.destroy();
                 }
             }
-            System.out.print(md);
         }
         Files.createDirectories(out);
         Files.writeString(out.resolve("upsert.md"), md.toString());
@@ -85,7 +84,7 @@ public final class UpsertBench {
         Random random = new Random(round);
         long wall = System.nanoTime();
         long cpu = threads.getCurrentThreadCpuTime();
-        double serverBefore = backendSeconds(backend);
+        double serverBefore = CpuClock.process(backend);
         for (int b = 0; b < batches; b++) {
             List<UserEvent> events = new ArrayList<>(BATCH);
             for (int i = 0; i < BATCH; i++) {
@@ -106,17 +105,10 @@ public final class UpsertBench {
             store.apply(events);
         }
         if (name != null) {
-            double server = backendSeconds(backend) - serverBefore;
+            double server = CpuClock.process(backend) - serverBefore;
             md.append(String.format(Locale.ROOT, "| %d | %s | %.2f s | %.2f s | %.2f s | %.1f µs |%n", run, name,
                     (System.nanoTime() - wall) / 1e9, (threads.getCurrentThreadCpuTime() - cpu) / 1e9, server,
                     server * 1e6 / (batches * BATCH)));
         }
-    }
-
-    /** The CPU time (user and system) of one PostgreSQL backend so far, from {@code /proc}. */
-    private static double backendSeconds(int pid) throws Exception {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
     }
 }

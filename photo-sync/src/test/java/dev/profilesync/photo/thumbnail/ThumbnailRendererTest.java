@@ -40,8 +40,8 @@ class ThumbnailRendererTest {
 
     @Test
     void aThumbnailTheSizeOfTheSquareKeepsItsColours() throws Exception {
-        // 450 × 300: the centred square is 300 × 300 already, so the large thumbnail needs no resize step and goes to
-        // the encoder as decoded (converted to the encoder's byte layout); the others are resized into that layout
+        // 450 × 300: the centred square is 300 × 300 already, so the large thumbnail is only copied into the encoder's
+        // byte layout; the others are resized into it
         for (ThumbnailRenderer.Thumbnail thumbnail : renderer.render(Images.jpeg(Images.halves(450, 300), false),
                 SIZES)) {
             BufferedImage image = decode(thumbnail.jpeg());

@@ -36,7 +36,11 @@ public class ProfileWriter {
     private final TransactionTemplate transactions;
     private final ProfileSql.Dialect dialect;
     private final String upsert;
-    private final String singleRowUpsert;
+    /**
+     * PostgreSQL's statements, built once: index {@code (one row ? 2 : 0) + (rows handed back ? 1 : 0)}; each returns
+     * whether it inserted, and the rows handed back when asked. Null on H2.
+     */
+    private final String[] postgresUpserts;
     private final TrigramPendingList pendingList = new TrigramPendingList();
 
     public ProfileWriter(DataSource dataSource, TransactionTemplate transactions) {
@@ -44,7 +48,16 @@ public class ProfileWriter {
         this.transactions = transactions;
         this.dialect = dialectOf(dataSource);
         this.upsert = ProfileSql.upsert(dialect);
-        this.singleRowUpsert = dialect == ProfileSql.Dialect.POSTGRESQL ? ProfileSql.postgresSingleRowUpsert() : upsert;
+        if (dialect == ProfileSql.Dialect.POSTGRESQL) {
+            // a row the statement inserted has no xmax; one it updated carries the statement's own transaction
+            String counting = " RETURNING (xmax = 0) AS inserted_now";
+            String returning = " RETURNING " + ProfileSql.returnedColumns() + ", (xmax = 0) AS inserted_now";
+            String single = ProfileSql.postgresSingleRowUpsert();
+            this.postgresUpserts = new String[] {upsert + counting, upsert + returning, single + counting,
+                single + returning};
+        } else {
+            this.postgresUpserts = null;
+        }
     }
 
     /** Writes every pending profile in one transaction; returns when it has committed. */
@@ -97,9 +110,7 @@ public class ProfileWriter {
             boolean single = rows.size() == 1;
             ProfileRows mapper = written == null ? null : new ProfileRows();
             int[] inserted = {0};
-            // a row the statement inserted has no xmax; one it updated carries the statement's own transaction
-            jdbc.query((single ? singleRowUpsert : upsert) + (written == null ? " RETURNING (xmax = 0) AS inserted_now"
-                    : " RETURNING " + ProfileSql.returnedColumns() + ", (xmax = 0) AS inserted_now"), statement -> {
+            jdbc.query(postgresUpserts[(single ? 2 : 0) + (written == null ? 0 : 1)], statement -> {
                         if (single) {
                             bind(statement, rows.get(0), appliedAt);
                         } else {
@@ -154,9 +165,9 @@ public class ProfileWriter {
             applied[row] = appliedStamp;
             delays[row] = Math.max(0, appliedAt.toEpochMilli() - latest.observedAt().toEpochMilli());
         }
-        // Java arrays of String, Long and Boolean go to pgjdbc's array encoders, which send them in PostgreSQL's binary
-        // array format: no array literal to build and escape here for some 85 arrays a statement, none to parse on
-        // the server. createArrayOf (kept for the one timestamptz array) sends the literal.
+        // Java arrays of String, Long and Boolean go to pgjdbc's array encoders (PostgreSQL's binary array format);
+        // against createArrayOf's literals neither this side's CPU nor the server's moved (bench/results/upsert.md),
+        // it is just the plainer binding. createArrayOf stays for the one timestamptz array.
         int i = 1;
         statement.setObject(i++, ids);
         for (int r = 0; r < registers; r++) {
