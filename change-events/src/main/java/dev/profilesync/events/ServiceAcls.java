@@ -109,6 +109,8 @@ public final class ServiceAcls {
                 topic(grants, Topics.PHOTO_REQUESTS_TOPIC.deadLetterTopic(), WRITE);
                 // announces new thumbnails as changes of the photo fields (source photo-sync)
                 topic(grants, Topics.USER_CHANGES, DESCRIBE, WRITE);
+                // reads the applier's backlog to give way to it (profile-sync.photo.bulk-pause): offsets, no records
+                group(grants, ConsumerGroups.PROFILE_APPLIER, DESCRIBE);
             }
             case SYNC_MONITOR -> {
                 for (ConsumerGroups.Watched watched : ConsumerGroups.WATCHED) {

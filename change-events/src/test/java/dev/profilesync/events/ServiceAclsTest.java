@@ -38,6 +38,13 @@ class ServiceAclsTest {
     }
 
     @Test
+    void photoSyncMayLookAtTheApplierGroupButNotJoinIt() {
+        assertThat(ServiceAcls.grants(Service.PHOTO_SYNC, "")).filteredOn(grant -> grant.resourceType()
+                == ResourceType.GROUP && grant.name().equals(ConsumerGroups.PROFILE_APPLIER))
+                .extracting(ServiceAcls.Grant::operation).containsExactly(AclOperation.DESCRIBE);
+    }
+
+    @Test
     void theMonitorOnlyLooks() {
         assertThat(ServiceAcls.grants(Service.SYNC_MONITOR, "")).allSatisfy(grant -> assertThat(grant.operation())
                 .isIn(AclOperation.DESCRIBE, AclOperation.READ));

@@ -28,6 +28,7 @@ import jakarta.validation.constraints.Size;
  * @param bulkRate most bulk photos (new users, detected changes, sweeps) started a second; 0 = no limit. Requested
  *        syncs are never limited. With {@code consumers} threads and 20 records a poll, a thread takes
  *        {@code 20 * consumers / bulkRate} seconds a poll: keep that under {@code max.poll.interval.ms} (5 min)
+ * @param bulkPause when the bulk lane gives way to a profile backlog
  * @param sizes thumbnail name to side in pixels
  * @param store where thumbnails are kept
  * @param graph how to reach Microsoft Graph for photos
@@ -38,7 +39,7 @@ import jakarta.validation.constraints.Size;
 @Validated
 @ConfigurationProperties("profile-sync.photo")
 public record PhotoSyncProperties(@Min(1) int consumers, @Min(1) int priorityConsumers, @Min(1) int graphConcurrency,
-        @DecimalMin("0.0") double bulkRate,
+        @DecimalMin("0.0") double bulkRate, @Valid @NotNull BulkPause bulkPause,
         @NotEmpty Map<String, Integer> sizes, @NotNull Path store, @NotBlank String publicUrl,
         @Valid @NotNull Limits limits, @Valid @NotNull GraphSettings graph, @Valid @NotNull TopicSettings topics,
         @Valid @NotNull Links links) {
@@ -53,6 +54,17 @@ public record PhotoSyncProperties(@Min(1) int consumers, @Min(1) int priorityCon
         public String toString() {
             return "Links[secret=******, lifetime=" + lifetime + "]";
         }
+    }
+
+    /**
+     * The bulk lane gives way to the profiles: while the profile applier's group has more than {@code backlog}
+     * changes to apply on {@code directory.user-changes}, the bulk lane's consumers are paused (a full load, a burst
+     * of intake); they resume once the backlog is under half of that. Requested syncs are never paused.
+     *
+     * @param backlog changes not yet applied above which the bulk lane pauses; 0 = never pause
+     * @param checkInterval how often the backlog is read (two admin requests to Kafka)
+     */
+    public record BulkPause(@Min(0) long backlog, @NotNull Duration checkInterval) {
     }
 
     /**

@@ -172,8 +172,11 @@ public final class LocalSystem implements AutoCloseable {
 
     private static String[] withOverrides(List<String> args, String... overrides) {
         for (String override : overrides) {
-            String name = override.substring(0, override.indexOf('=') + 1);
-            args.removeIf(arg -> arg.startsWith(name));
+            int equals = override.indexOf('=');
+            if (equals > 0) {
+                String name = override.substring(0, equals + 1);
+                args.removeIf(arg -> arg.startsWith(name));
+            }
             args.add(override);
         }
         return args.toArray(String[]::new);
@@ -217,13 +220,31 @@ public final class LocalSystem implements AutoCloseable {
     }
 
     /** photo-sync, reading photos from the simulated tenant; thumbnails under {@code <data>/photos}. */
-    public void startPhotoSync() {
-        photos = PhotoSyncApplication.application().run(common(Service.PHOTO_SYNC, settings.photoPort(), settings.management().photo(),
-                "--spring.autoconfigure.exclude=" + NO_DATABASE, jwtPublicKey(), JWT_AUDIENCE, photoLinkSecret("photo"),
+    public void startPhotoSync(String... overrides) {
+        List<String> args = new ArrayList<>(List.of("--spring.autoconfigure.exclude=" + NO_DATABASE, jwtPublicKey(),
+                JWT_AUDIENCE, photoLinkSecret("photo"),
                 "--profile-sync.photo.graph.base-url=" + simulator.graphUrl(),
                 "--profile-sync.photo.store=" + settings.dataDir().toAbsolutePath().resolve("photos"),
                 "--profile-sync.photo.public-url=http://127.0.0.1:" + settings.photoPort(),
+                // every service shares these cores: new users' photos wait while the applier is behind
+                "--profile-sync.photo.bulk-pause.backlog=" + PHOTO_BULK_PAUSE_BACKLOG,
                 "--profile-sync.photo.topics.partitions=" + settings.partitions()));
+        photos = PhotoSyncApplication.application().run(common(Service.PHOTO_SYNC, settings.photoPort(),
+                settings.management().photo(), withOverrides(args, overrides)));
+    }
+
+    /**
+     * The all-in-one system's photo-sync pauses its bulk lane while the applier has more than this many changes to
+     * apply (about half a second of its work on two cores).
+     */
+    public static final int PHOTO_BULK_PAUSE_BACKLOG = 5_000;
+
+    /** Stops photo-sync. */
+    public void stopPhotoSync() {
+        if (photos != null) {
+            photos.close();
+            photos = null;
+        }
     }
 
     /** Stops the applier as an operator would (graceful shutdown); the rest keeps running. */
@@ -272,8 +293,8 @@ public final class LocalSystem implements AutoCloseable {
                 "--management.server.port=" + managementPort, "--management.server.address=" + address,
                 "--spring.kafka.bootstrap-servers=" + settings.bootstrapServers()));
         args.addAll(List.of(specific));
-        args.addAll(kafkaClientArguments.apply(service));
-        return args.toArray(String[]::new);
+        // the caller's arguments for a service win over the system's own
+        return withOverrides(args, kafkaClientArguments.apply(service).toArray(String[]::new));
     }
 
     @Override

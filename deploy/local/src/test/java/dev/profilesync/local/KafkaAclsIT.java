@@ -147,6 +147,12 @@ class KafkaAclsIT {
         await().atMost(PATIENCE).until(() -> client.profile(seeded).has("photoEtag")
                 || client.profile(firstSimulatedUserWithPhoto()).has("photoEtag"));
 
+        // photo-sync reads the applier group's backlog (to pause its bulk lane behind it) with its describe grant
+        await().atMost(PATIENCE).until(() -> client.metric(system.settings().management().photo(),
+                "photo_sync_profile_backlog_records").values().stream().allMatch(backlog -> backlog >= 0));
+        assertThat(client.metric(system.settings().management().photo(), "photo_sync_bulk_pause_check_failures_total")
+                .values()).containsOnly(0.0);
+
         // sync-monitor describes the groups and reads the records at their committed offsets
         await().atMost(PATIENCE).until(() -> client.metric(system.settings().management().monitor(),
                 "profile_sync_lag_seconds").keySet().stream().anyMatch(labels -> labels.contains(

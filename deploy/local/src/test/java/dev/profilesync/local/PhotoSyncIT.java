@@ -12,6 +12,7 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import dev.profilesync.events.DeadLetters;
+import dev.profilesync.events.ServiceAcls;
 import dev.profilesync.events.Topics;
 import dev.profilesync.simulator.Faults;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,6 +47,9 @@ class PhotoSyncIT {
 
     private static final Duration PATIENCE = Duration.ofSeconds(60);
 
+    /** The bulk lane pauses while the applier has more changes than this to apply. */
+    private static final int PAUSE_ABOVE = 100;
+
     @TempDir
     static Path dataDir;
 
@@ -55,7 +59,9 @@ class PhotoSyncIT {
 
     @BeforeAll
     static void start() throws Exception {
-        system = LocalSystem.start(FreePorts.settings(dataDir, null).withSimulator(200, 0));
+        system = LocalSystem.start(FreePorts.settings(dataDir, null).withSimulator(200, 0), true,
+                LocalKafka::start, service -> service == ServiceAcls.Service.PHOTO_SYNC
+                        ? List.of("--profile-sync.photo.bulk-pause.backlog=" + PAUSE_ABOVE) : List.of());
         client = new ProfileSyncClient(system.settings());
     }
 
@@ -238,6 +244,52 @@ class PhotoSyncIT {
         } finally {
             system.simulator().faults(Faults.NONE);
         }
+    }
+
+    @Test
+    void theBulkLaneWaitsWhileTheApplierIsBehindAndRequestsDoNot() throws Exception {
+        String requested = userWithPhoto(61);
+        await().atMost(PATIENCE).until(() -> client.profile(requested) != null);
+        double[] bulkAtPause = {0};
+        system.stopApplier();
+        try {
+            // new hires are profile changes the stopped applier does not apply, and a photo each on the bulk lane
+            for (int i = 0; i < PAUSE_ABOVE + 50; i++) {
+                system.simulator().tenant().hire();
+            }
+            await().atMost(PATIENCE).until(() -> bulkPaused() == 1);
+            assertThat(client.metric(system.settings().management().photo(), "photo_sync_profile_backlog_records")
+                    .values()).allSatisfy(backlog -> assertThat(backlog).isGreaterThan(PAUSE_ABOVE));
+            bulkAtPause[0] = outcome("synced") + outcome("no-photo");
+            for (int i = 0; i < 50; i++) {
+                system.simulator().tenant().hire();
+            }
+            // a photo already started when the lane paused may finish (one per bulk consumer), no more
+            await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(10)).until(() ->
+                    outcome("synced") + outcome("no-photo") <= bulkAtPause[0] + 8 && bulkPaused() == 1);
+
+            // a requested sync is served while the bulk lane waits
+            String before = photo(requested, "small", null).headers().firstValue("ETag").orElse("none");
+            system.simulator().tenant().changePhoto(requested, null);
+            requestSync(requested);
+            await().atMost(PATIENCE).until(() -> !before.equals(photo(requested, "small", null).headers()
+                    .firstValue("ETag").orElse("none")));
+            assertThat(bulkPaused()).isEqualTo(1);
+        } finally {
+            system.startApplier();
+        }
+        // the applier catches up, the lane resumes and the waiting photos are done: none was skipped
+        await().atMost(PATIENCE).until(() -> bulkPaused() == 0);
+        double pauses = client.metric(system.settings().management().photo(), "photo_sync_bulk_pauses_total")
+                .values().stream().mapToDouble(Double::doubleValue).sum();
+        assertThat(pauses).isGreaterThanOrEqualTo(1);
+        // every photo of the hires while paused is done once the lane runs again (and those queued before them)
+        await().atMost(PATIENCE).until(() -> outcome("synced") + outcome("no-photo") >= bulkAtPause[0] + 50);
+    }
+
+    private static double bulkPaused() {
+        return client.metric(system.settings().management().photo(), "photo_sync_bulk_paused").values().stream()
+                .mapToDouble(Double::doubleValue).sum();
     }
 
     @Test
