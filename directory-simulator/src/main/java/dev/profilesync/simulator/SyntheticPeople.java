@@ -71,12 +71,25 @@ final class SyntheticPeople {
         user.put("jobTitle", TITLES[(int) Math.floorMod(h >>> 16, TITLES.length)]);
         user.put("department", DEPARTMENTS[(int) Math.floorMod(h >>> 24, DEPARTMENTS.length)]);
         user.put("officeLocation", OFFICES[(int) Math.floorMod(h >>> 32, OFFICES.length)]);
-        user.put("mobilePhone", String.format(Locale.ROOT, "+47 %08d", Math.floorMod(h >>> 20, 100_000_000)));
+        user.put("mobilePhone", padded("+47 ", Math.floorMod(h >>> 20, 100_000_000), 8));
         List<String> phones = new ArrayList<>();
-        phones.add(String.format(Locale.ROOT, "+47 2%07d", Math.floorMod(h >>> 12, 10_000_000)));
+        phones.add(padded("+47 2", Math.floorMod(h >>> 12, 10_000_000), 7));
         user.put("businessPhones", phones);
         user.put("accountEnabled", true);
         return user;
+    }
+
+    /**
+     * {@code prefix} and {@code number} zero-padded to {@code digits}: what {@code String.format("%0<digits>d")} gives,
+     * which took over a quarter of the simulator's time serving a full load.
+     */
+    static String padded(String prefix, long number, int digits) {
+        String text = Long.toString(number);
+        StringBuilder padded = new StringBuilder(prefix.length() + Math.max(digits, text.length())).append(prefix);
+        for (int i = text.length(); i < digits; i++) {
+            padded.append('0');
+        }
+        return padded.append(text).toString();
     }
 
     static long mix(long z) {

@@ -24,6 +24,7 @@ import com.microsoft.kiota.serialization.ParsableFactory;
 
 import dev.profilesync.directory.graph.DirectoryState.Cursor;
 import dev.profilesync.directory.leader.FencedPublisher;
+import dev.profilesync.events.Identifiers;
 import dev.profilesync.events.DirectoryStateKeys;
 import dev.profilesync.events.PhotoChanged;
 import dev.profilesync.events.PhotoEventCodec;
@@ -223,7 +224,7 @@ final class DeltaSync {
                 records.add(state.markListed(change.userId(), ""));
             }
             if (!known) {
-                records.add(photoCodec.toRecord(new PhotoChanged(GraphUsers.SOURCE + "-" + UUID.randomUUID(),
+                records.add(photoCodec.toRecord(new PhotoChanged(Identifiers.newEventId(GraphUsers.SOURCE),
                         change.userId(), GraphUsers.SOURCE, observedAt, "new-user", null)));
             }
         }
@@ -292,7 +293,7 @@ final class DeltaSync {
         List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
         int deleted = 0;
         for (String known : unlisted(roundId)) {
-            records.add(userCodec.toRecord(new UserDeleted(GraphUsers.SOURCE + "-" + UUID.randomUUID(), known,
+            records.add(userCodec.toRecord(new UserDeleted(Identifiers.newEventId(GraphUsers.SOURCE), known,
                     GraphUsers.SOURCE, now)));
             records.add(state.forgetUser(known));
             records.add(leaverPhoto(known, now));
@@ -312,7 +313,7 @@ final class DeltaSync {
 
     /** A leaver's photo goes with them: photo-sync finds no photo in Graph and removes the thumbnails. */
     private ProducerRecord<String, byte[]> leaverPhoto(String userId, Instant observedAt) {
-        return photoCodec.toRecord(new PhotoChanged(GraphUsers.SOURCE + "-" + UUID.randomUUID(), userId,
+        return photoCodec.toRecord(new PhotoChanged(Identifiers.newEventId(GraphUsers.SOURCE), userId,
                 GraphUsers.SOURCE, observedAt, "user-deleted", null));
     }
 

@@ -6,7 +6,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 import tools.jackson.databind.JsonNode;
 
@@ -51,7 +50,7 @@ final class GraphUsers {
         if (id.isEmpty()) {
             return Optional.empty();
         }
-        String eventId = SOURCE + "-" + UUID.randomUUID();
+        String eventId = Identifiers.newEventId(SOURCE);
         if (user.has("@removed")) {
             return Optional.of(new UserDeleted(eventId, id.get(), SOURCE, observedAt));
         }

@@ -296,17 +296,35 @@ public final class KnownUsers {
     }
 
     /** The id as a GUID when it is one in canonical lower-case form (so it prints back the same), else null. */
-    private static UUID guid(String id) {
-        if (id == null || id.length() != 36 || id.charAt(8) != '-' || id.charAt(13) != '-' || id.charAt(18) != '-'
-                || id.charAt(23) != '-') {
+    /** The id as a GUID if it is one in Graph's form (lower-case hex, 8-4-4-4-12), else null; one pass over it. */
+    static UUID guid(String id) {
+        if (id == null || id.length() != 36) {
             return null;
         }
+        long hi = 0;
+        long lo = 0;
         for (int i = 0; i < 36; i++) {
             char c = id.charAt(i);
-            if (c != '-' && !(c >= '0' && c <= '9') && !(c >= 'a' && c <= 'f')) {
+            if (i == 8 || i == 13 || i == 18 || i == 23) {
+                if (c != '-') {
+                    return null;
+                }
+                continue;
+            }
+            int digit;
+            if (c >= '0' && c <= '9') {
+                digit = c - '0';
+            } else if (c >= 'a' && c <= 'f') {
+                digit = c - 'a' + 10;
+            } else {
                 return null;
             }
+            if (i < 19) {
+                hi = hi << 4 | digit;
+            } else {
+                lo = lo << 4 | digit;
+            }
         }
-        return UUID.fromString(id);
+        return new UUID(hi, lo);
     }
 }

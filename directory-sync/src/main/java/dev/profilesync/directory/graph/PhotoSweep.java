@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -20,6 +19,7 @@ import com.microsoft.graph.models.ProfilePhoto;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 
 import dev.profilesync.directory.leader.FencedPublisher;
+import dev.profilesync.events.Identifiers;
 import dev.profilesync.events.PhotoChanged;
 import dev.profilesync.events.PhotoEventCodec;
 import dev.profilesync.graph.MediaEtags;
@@ -110,7 +110,7 @@ final class PhotoSweep {
                     } else if (!etag.equals(state.etag(user.getKey())) && state.knows(user.getKey())) {
                         changed++;
                         records.add(state.rememberEtag(user.getKey(), etag));
-                        records.add(codec.toRecord(new PhotoChanged(GraphUsers.SOURCE + "-" + UUID.randomUUID(),
+                        records.add(codec.toRecord(new PhotoChanged(Identifiers.newEventId(GraphUsers.SOURCE),
                                 user.getKey(), GraphUsers.SOURCE, observedAt, etag.isEmpty() ? "removed"
                                         : "etag-changed", etag.isEmpty() ? null : etag)));
                     }

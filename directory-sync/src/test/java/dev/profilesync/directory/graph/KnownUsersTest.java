@@ -14,6 +14,24 @@ import org.junit.jupiter.api.Test;
 class KnownUsersTest {
 
     @Test
+    void guidsAreReadAsUuidReadsThemAndOnlyInGraphsForm() {
+        Random random = new Random(3);
+        for (int i = 0; i < 10_000; i++) {
+            UUID uuid = new UUID(random.nextLong(), random.nextLong());
+            assertThat(KnownUsers.guid(uuid.toString())).isEqualTo(uuid);
+        }
+        String id = "0f8fad5b-d9cb-469f-a165-70867728950e";
+        assertThat(KnownUsers.guid(id)).isEqualTo(UUID.fromString(id));
+        assertThat(KnownUsers.guid(id.toUpperCase(java.util.Locale.ROOT))).isNull();
+        assertThat(KnownUsers.guid(id.replace('-', 'x'))).isNull();
+        assertThat(KnownUsers.guid("0f8fad5bd-9cb-469f-a165-70867728950e")).isNull();
+        assertThat(KnownUsers.guid("0f8fad5b-d9cb-469f-a165-70867728950g")).isNull();
+        assertThat(KnownUsers.guid(id + "0")).isNull();
+        assertThat(KnownUsers.guid("ext-user-1")).isNull();
+        assertThat(KnownUsers.guid(null)).isNull();
+    }
+
+    @Test
     void behavesLikeAMapThroughPutsRemovalsAndGrowth() {
         KnownUsers users = new KnownUsers();
         Map<String, String[]> reference = new HashMap<>();
