@@ -157,9 +157,10 @@ public final class GraphBench {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-
+    /** The Prometheus text of one meter ({@code includedNames} takes its name without the counter's {@code _total}). */
     private static String scrape(int port, String name) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                + "/actuator/prometheus?includedNames=" + name.replaceFirst("_total$", ""))).build(), HttpResponse.BodyHandlers.ofString()).body();
+                + "/actuator/prometheus?includedNames=" + name.replaceFirst("_total$", ""))).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 }

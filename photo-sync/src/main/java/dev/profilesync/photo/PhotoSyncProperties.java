@@ -62,7 +62,7 @@ public record PhotoSyncProperties(@Min(1) int consumers, @Min(1) int priorityCon
      * of intake); they resume once the backlog is under half of that. Requested syncs are never paused.
      *
      * @param backlog changes not yet applied above which the bulk lane pauses; 0 = never pause
-     * @param checkInterval how often the backlog is read (two admin requests to Kafka)
+     * @param checkInterval how often the backlog is read (four admin requests to Kafka)
      */
     public record BulkPause(@Min(0) long backlog, @NotNull Duration checkInterval) {
     }

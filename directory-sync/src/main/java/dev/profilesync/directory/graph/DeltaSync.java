@@ -24,8 +24,8 @@ import com.microsoft.kiota.serialization.ParsableFactory;
 
 import dev.profilesync.directory.graph.DirectoryState.Cursor;
 import dev.profilesync.directory.leader.FencedPublisher;
-import dev.profilesync.events.Identifiers;
 import dev.profilesync.events.DirectoryStateKeys;
+import dev.profilesync.events.Identifiers;
 import dev.profilesync.events.PhotoChanged;
 import dev.profilesync.events.PhotoEventCodec;
 import dev.profilesync.events.UserDeleted;

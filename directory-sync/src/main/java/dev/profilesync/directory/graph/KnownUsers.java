@@ -295,8 +295,10 @@ public final class KnownUsers {
         return roundIds.size() - 1;
     }
 
-    /** The id as a GUID when it is one in canonical lower-case form (so it prints back the same), else null. */
-    /** The id as a GUID if it is one in Graph's form (lower-case hex, 8-4-4-4-12), else null; one pass over it. */
+    /**
+     * The id as a GUID when it is one in canonical lower-case form (so it prints back the same), else null; checked
+     * and read in one pass.
+     */
     static UUID guid(String id) {
         if (id == null || id.length() != 36) {
             return null;

@@ -1,18 +1,12 @@
 package dev.profilesync.photo.sync;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +17,7 @@ import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.stereotype.Component;
 
 import dev.profilesync.events.ConsumerGroups;
+import dev.profilesync.events.GroupBacklog;
 import dev.profilesync.events.Topics;
 import dev.profilesync.photo.PhotoSyncProperties;
 import io.micrometer.core.instrument.Counter;
@@ -31,8 +26,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Makes the bulk lane give way to the profiles ({@link PhotoSyncProperties.BulkPause}). Every check it reads how many
- * changes the profile applier's group has not yet applied on {@code directory.user-changes} (its committed offsets
- * against the partitions' last committed records; a partition it never committed counts from its start) and pauses
+ * changes the profile applier's group has not yet applied on {@code directory.user-changes} ({@link GroupBacklog}:
+ * its committed offsets against the partitions' last committed records) and pauses
  * the bulk lane's consumers above the configured backlog, resuming them once the backlog is under half of it. A paused
  * consumer keeps polling (it stays in its group) and the records of its last poll not yet started are fetched again
  * on resume, so nothing is skipped. The priority lane is never paused. When the backlog cannot be read (Kafka away,
@@ -152,31 +147,11 @@ class ProfileBacklogGate implements SmartLifecycle {
 
     /** Changes on {@code directory.user-changes} the profile applier's group has not yet applied. */
     private long readBacklog() throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(
-                ConsumerGroups.PROFILE_APPLIER).partitionsToOffsetAndMetadata().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         List<TopicPartition> partitions = admin.describeTopics(List.of(Topics.USER_CHANGES)).allTopicNames()
                 .get(TIMEOUT_SECONDS, TimeUnit.SECONDS).get(Topics.USER_CHANGES).partitions().stream()
                 .map(partition -> new TopicPartition(Topics.USER_CHANGES, partition.partition())).toList();
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
-        for (TopicPartition partition : partitions) {
-            latest.put(partition, OffsetSpec.latest());
-            if (committed.get(partition) == null) {
-                earliest.put(partition, OffsetSpec.earliest());
-            }
-        }
-        ListOffsetsOptions readCommitted = new ListOffsetsOptions(IsolationLevel.READ_COMMITTED);
-        var ends = admin.listOffsets(latest, readCommitted).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        var starts = earliest.isEmpty() ? Map.<TopicPartition, org.apache.kafka.clients.admin.ListOffsetsResult
-                .ListOffsetsResultInfo>of() : admin.listOffsets(earliest, readCommitted).all()
-                        .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        long total = 0;
-        for (TopicPartition partition : partitions) {
-            OffsetAndMetadata position = committed.get(partition);
-            long from = position != null ? position.offset() : starts.get(partition).offset();
-            total += Math.max(0, ends.get(partition).offset() - from);
-        }
-        return total;
+        return GroupBacklog.read(admin, ConsumerGroups.PROFILE_APPLIER, partitions, TIMEOUT_SECONDS).values().stream()
+                .mapToLong(GroupBacklog.Pending::records).sum();
     }
 
     @Override

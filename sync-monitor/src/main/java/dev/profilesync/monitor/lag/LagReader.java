@@ -10,18 +10,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 
+import dev.profilesync.events.GroupBacklog;
+
 /**
- * Reads one group's lag on one topic: committed offsets from the group coordinator, end offsets (last stable offset)
- * from the partition leaders, and the timestamp of the record at each committed offset by fetching that one record.
- * Timestamps are cached per offset, since a record never changes; an idle partition costs one offset lookup.
+ * Reads one group's lag on one topic: its backlog in records ({@link GroupBacklog}), and the timestamp of the record
+ * at each committed offset by fetching that one record. Timestamps are cached per offset, since a record never
+ * changes; an idle partition costs one offset lookup.
  */
 final class LagReader {
 
@@ -46,31 +44,16 @@ final class LagReader {
             throws InterruptedException, ExecutionException, TimeoutException {
         List<TopicPartition> partitions = fetcher.partitionsFor(topic).stream()
                 .map(info -> new TopicPartition(topic, info.partition())).toList();
-        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                .partitionsToOffsetAndMetadata().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
-        partitions.forEach(p -> {
-            latest.put(p, OffsetSpec.latest());
-            earliest.put(p, OffsetSpec.earliest());
-        });
-        ListOffsetsOptions readCommitted = new ListOffsetsOptions(IsolationLevel.READ_COMMITTED);
-        var ends = admin.listOffsets(latest, readCommitted).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        var starts = admin.listOffsets(earliest, readCommitted).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-
         Map<TopicPartition, Long> pendingFrom = new HashMap<>();
         Map<TopicPartition, Reading> readings = new HashMap<>();
-        for (TopicPartition partition : partitions) {
-            long end = ends.get(partition).offset();
-            OffsetAndMetadata done = committed.get(partition);
-            long from = Math.max(done == null ? 0 : done.offset(), starts.get(partition).offset());
-            if (from >= end) {
+        GroupBacklog.read(admin, group, partitions, TIMEOUT_SECONDS).forEach((partition, pending) -> {
+            if (pending.records() == 0) {
                 readings.put(partition, new Reading(PartitionLag.CAUGHT_UP, 0));
             } else {
-                pendingFrom.put(partition, from);
-                readings.put(partition, new Reading(PartitionLag.CAUGHT_UP, end - from));
+                pendingFrom.put(partition, pending.from());
+                readings.put(partition, new Reading(PartitionLag.CAUGHT_UP, pending.records()));
             }
-        }
+        });
         Map<TopicPartition, Long> oldest = timestamps(pendingFrom);
         for (TopicPartition partition : pendingFrom.keySet()) {
             Long timestamp = oldest.get(partition);
