@@ -119,6 +119,14 @@ public final class DirectorySimulator implements AutoCloseable {
         return graph.deltaRequestsByToken();
     }
 
+    /**
+     * {@link System#nanoTime()} when any client first asked for a delta page, 0 until then: where a full load starts,
+     * for a benchmark that runs the simulator in its own process.
+     */
+    public long firstDeltaRequestNanos() {
+        return graph.firstDeltaRequestNanos();
+    }
+
     public void expireDeltaTokens() {
         delta.expireTokens();
     }

@@ -26,6 +26,8 @@ final class GraphApi {
     private final AtomicLong pages = new AtomicLong();
     private final AtomicLong faultsServed = new AtomicLong();
     private final Map<String, AtomicLong> deltaRequestsByToken = new java.util.concurrent.ConcurrentHashMap<>();
+    /** {@link System#nanoTime()} when the first delta page was asked for, 0 until then. */
+    private final AtomicLong firstDeltaRequestNanos = new AtomicLong();
     private final Map<String, java.util.concurrent.atomic.AtomicInteger> photoRequestsInFlight =
             new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, java.util.concurrent.atomic.AtomicInteger> photoRequestsMostInFlight =
@@ -59,6 +61,11 @@ final class GraphApi {
         Map<String, Long> counts = new java.util.TreeMap<>();
         deltaRequestsByToken.forEach((token, count) -> counts.put(token, count.get()));
         return counts;
+    }
+
+    /** {@link System#nanoTime()} when the first delta page was asked for, 0 until then. */
+    long firstDeltaRequestNanos() {
+        return firstDeltaRequestNanos.get();
     }
 
     void photoConcurrency(int limit) {
@@ -132,6 +139,9 @@ final class GraphApi {
             }
         }
         if (isDelta(path)) {
+            if (firstDeltaRequestNanos.get() == 0) {
+                firstDeltaRequestNanos.compareAndSet(0, System.nanoTime());
+            }
             deltaRequestsByToken.computeIfAbsent(authorization.substring("Bearer ".length()), t -> new AtomicLong())
                     .incrementAndGet();
         }

@@ -290,7 +290,7 @@ abstract class EndToEndContract {
         return new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
     }
 
-    private static void header(ProducerRecord<String, String> record, String name, String value) {
+    static void header(ProducerRecord<String, String> record, String name, String value) {
         record.headers().add(name, value.getBytes(StandardCharsets.UTF_8));
     }
 

@@ -114,6 +114,29 @@ class EndToEndPostgresIT extends EndToEndContract {
                     });
             assertThat(client().metric(monitorPort, "profile_sync_lag_records").values().stream()
                     .mapToDouble(Double::doubleValue).sum()).isGreaterThanOrEqualTo(1.0);
+
+            // a backlog on every partition in batches of many records: the monitor reads only the first batch at
+            // each committed offset, and still finds every partition's age
+            try (var producer = producer()) {
+                for (int i = 0; i < 400; i++) {
+                    String user = UUID.randomUUID().toString();
+                    var record = new org.apache.kafka.clients.producer.ProducerRecord<String, String>(
+                            "directory.user-changes", user, "{\"fields\":{\"pronouns\":\"they/them\","
+                                    + "\"aboutMe\":\"Queued " + i + " " + "x".repeat(200) + "\"}}");
+                    header(record, "ce_specversion", "1.0");
+                    header(record, "ce_id", "lag-" + user);
+                    header(record, "ce_source", "self-service");
+                    header(record, "ce_type", "dev.profilesync.user.changed.v1");
+                    header(record, "ce_subject", user);
+                    header(record, "ce_time", Instant.now().toString());
+                    producer.send(record);
+                }
+            }
+            int partitions = system.settings().partitions();
+            await().atMost(PATIENCE).untilAsserted(() -> assertThat(
+                    client().metric(monitorPort, "profile_sync_lag_seconds").entrySet().stream()
+                            .filter(e -> e.getKey().contains("group=\"profile-applier\"") && e.getValue() > 0))
+                    .as("every partition behind has an age").hasSize(partitions));
         } finally {
             system.startApplier();
         }
