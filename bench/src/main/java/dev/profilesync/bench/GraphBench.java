@@ -37,6 +37,8 @@ public final class GraphBench {
         String bulkRate = args.length > 3 ? args[3] : "0";
         // the bulk lane's pause while the applier is behind (changes; 0 = never): the all-in-one system's by default
         long pause = Long.getLong("bench.photo-pause", LocalSystem.PHOTO_BULK_PAUSE_BACKLOG);
+        // ... and while changes arrive faster than this a second (0 = never)
+        long inflow = Long.getLong("bench.photo-inflow", LocalSystem.PHOTO_BULK_PAUSE_INFLOW);
         StringBuilder md = new StringBuilder(String.format(Locale.ROOT, """
                 Graph full load (%s): a fresh system per run (in-process broker, PostgreSQL 15 on 127.0.0.1 with %s, the \
                 simulator, every service in one JVM: %s; %d cores). The clock starts before the services start; \
@@ -50,8 +52,9 @@ public final class GraphBench {
                 |---:|---:|---:|---:|---:|---:|---:|---:|---:|
                 """, java.time.LocalDate.now(), BenchDatabase.serverSettings(), jvm(), Runtime.getRuntime().availableProcessors(),
                 bulkRate.equals("0") ? "no rate (as fast as it renders)" : bulkRate + " photos a second",
-                pause == 0 ? "never pauses" : String.format(Locale.ROOT,
-                        "pauses while the applier has more than %,d changes to apply", pause)));
+                pause == 0 && inflow == 0 ? "never pauses" : String.format(Locale.ROOT,
+                        "pauses while the applier has more than %,d changes to apply or they arrive faster than %,d "
+                                + "a second (0: never)", pause, inflow)));
         String sweeps = "";
         for (String size : sizes) {
             int users = Integer.parseInt(size.trim());
@@ -66,7 +69,8 @@ public final class GraphBench {
                     try (LocalSystem system = LocalSystem.start(settings, true, LocalKafka::start,
                             service -> service == ServiceAcls.Service.PHOTO_SYNC ? List.of(
                                     "--profile-sync.photo.bulk-rate=" + bulkRate,
-                                    "--profile-sync.photo.bulk-pause.backlog=" + pause) : List.of())) {
+                                    "--profile-sync.photo.bulk-pause.backlog=" + pause,
+                                    "--profile-sync.photo.bulk-pause.inflow=" + inflow) : List.of())) {
                         double started = (System.nanoTime() - start) / 1e9;
                         double read = 0;
                         while (counter(settings.management().applier(), "profile_sync_applier_changes_applied_total",

@@ -58,13 +58,16 @@ public record PhotoSyncProperties(@Min(1) int consumers, @Min(1) int priorityCon
 
     /**
      * The bulk lane gives way to the profiles: while the profile applier's group has more than {@code backlog}
-     * changes to apply on {@code directory.user-changes}, the bulk lane's consumers are paused (a full load, a burst
-     * of intake); they resume once the backlog is under half of that. Requested syncs are never paused.
+     * changes to apply on {@code directory.user-changes}, or changes arrive there faster than {@code inflow} a second
+     * (a full load, a burst of intake), the bulk lane's consumers are paused; they resume once both are under half of
+     * their limit. Requested syncs are never paused.
      *
-     * @param backlog changes not yet applied above which the bulk lane pauses; 0 = never pause
-     * @param checkInterval how often the backlog is read (four admin requests to Kafka)
+     * @param backlog changes not yet applied above which the bulk lane pauses; 0 = never pause for a backlog
+     * @param inflow changes a second arriving on {@code directory.user-changes} above which the bulk lane pauses, even
+     *        while the applier keeps up with them; 0 = never pause for the inflow
+     * @param checkInterval how often the backlog and the inflow are read (four admin requests to Kafka)
      */
-    public record BulkPause(@Min(0) long backlog, @NotNull Duration checkInterval) {
+    public record BulkPause(@Min(0) long backlog, @Min(0) long inflow, @NotNull Duration checkInterval) {
     }
 
     /**

@@ -219,7 +219,10 @@ public final class LocalSystem implements AutoCloseable {
                 withOverrides(args, overrides)));
     }
 
-    /** photo-sync, reading photos from the simulated tenant; thumbnails under {@code <data>/photos}. */
+    /**
+     * photo-sync, reading photos from the simulated tenant; thumbnails under {@code <data>/photos}. {@code overrides}
+     * win over every other setting, the system's per-service arguments included.
+     */
     public void startPhotoSync(String... overrides) {
         List<String> args = new ArrayList<>(List.of("--spring.autoconfigure.exclude=" + NO_DATABASE, jwtPublicKey(),
                 JWT_AUDIENCE, photoLinkSecret("photo"),
@@ -228,9 +231,11 @@ public final class LocalSystem implements AutoCloseable {
                 "--profile-sync.photo.public-url=http://127.0.0.1:" + settings.photoPort(),
                 // every service shares these cores: new users' photos wait while the applier is behind
                 "--profile-sync.photo.bulk-pause.backlog=" + PHOTO_BULK_PAUSE_BACKLOG,
+                "--profile-sync.photo.bulk-pause.inflow=" + PHOTO_BULK_PAUSE_INFLOW,
                 "--profile-sync.photo.topics.partitions=" + settings.partitions()));
-        photos = PhotoSyncApplication.application().run(common(Service.PHOTO_SYNC, settings.photoPort(),
-                settings.management().photo(), withOverrides(args, overrides)));
+        photos = PhotoSyncApplication.application().run(withOverrides(new ArrayList<>(List.of(common(
+                Service.PHOTO_SYNC, settings.photoPort(), settings.management().photo(), args.toArray(String[]::new)))),
+                overrides));
     }
 
     /**
@@ -238,6 +243,13 @@ public final class LocalSystem implements AutoCloseable {
      * apply (about half a second of its work on two cores).
      */
     public static final int PHOTO_BULK_PAUSE_BACKLOG = 5_000;
+
+    /**
+     * Changes a second arriving for the applier above which the all-in-one system's bulk photo lane pauses: a full
+     * load runs at some 7,000-13,000 a second with the applier close behind the reader (slower in its first seconds,
+     * while the code is still compiled), the embedded tenant's own changes at 2.
+     */
+    public static final int PHOTO_BULK_PAUSE_INFLOW = 1_000;
 
     /** Stops photo-sync. */
     public void stopPhotoSync() {

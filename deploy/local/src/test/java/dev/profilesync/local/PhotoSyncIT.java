@@ -287,6 +287,57 @@ class PhotoSyncIT {
         await().atMost(PATIENCE).until(() -> outcome("synced") + outcome("no-photo") >= bulkAtPause[0] + 50);
     }
 
+    @Test
+    void theBulkLaneAlsoWaitsWhileChangesPourInThatTheApplierKeepsUpWith() throws Exception {
+        int inflowAbove = 40;
+        system.stopPhotoSync();
+        // for the inflow alone: the applier's backlog between its commits must not pause the lane here
+        system.startPhotoSync("--profile-sync.photo.bulk-pause.inflow=" + inflowAbove,
+                "--profile-sync.photo.bulk-pause.backlog=1000000");
+        try {
+            double before = pauses("inflow");
+            Properties props = new Properties();
+            props.put(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    system.settings().bootstrapServers());
+            try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(props,
+                    new org.apache.kafka.common.serialization.StringSerializer(),
+                    new org.apache.kafka.common.serialization.StringSerializer())) {
+                // about 200 changes a second, which the applier keeps up with
+                await().atMost(PATIENCE).pollInterval(Duration.ofMillis(100)).until(() -> {
+                    for (int i = 0; i < 20; i++) {
+                        producer.send(selfServiceChange(UUID.randomUUID().toString()));
+                    }
+                    producer.flush();
+                    return pauses("inflow") > before;
+                });
+                assertThat(bulkPaused()).isEqualTo(1);
+                assertThat(pauses("backlog")).as("not for a backlog").isZero();
+            }
+            // the changes stop: the lane resumes
+            await().atMost(PATIENCE).until(() -> bulkPaused() == 0);
+        } finally {
+            system.stopPhotoSync();
+            system.startPhotoSync();
+        }
+    }
+
+    private static org.apache.kafka.clients.producer.ProducerRecord<String, String> selfServiceChange(String user) {
+        var record = new org.apache.kafka.clients.producer.ProducerRecord<String, String>(Topics.USER_CHANGES, user,
+                "{\"fields\":{\"pronouns\":\"they/them\"}}");
+        for (String[] header : new String[][] {{"ce_specversion", "1.0"}, {"ce_id", "inflow-" + user},
+            {"ce_source", "self-service"}, {"ce_type", "dev.profilesync.user.changed.v1"}, {"ce_subject", user},
+            {"ce_time", java.time.Instant.now().toString()}}) {
+            record.headers().add(header[0], header[1].getBytes(StandardCharsets.UTF_8));
+        }
+        return record;
+    }
+
+    private static double pauses(String reason) {
+        return client.metric(system.settings().management().photo(), "photo_sync_bulk_pauses_total").entrySet()
+                .stream().filter(e -> e.getKey().contains("reason=\"" + reason + "\""))
+                .mapToDouble(Map.Entry::getValue).sum();
+    }
+
     private static double bulkPaused() {
         return client.metric(system.settings().management().photo(), "photo_sync_bulk_paused").values().stream()
                 .mapToDouble(Double::doubleValue).sum();

@@ -20,7 +20,7 @@ class BulkRateSettingsTest {
 
     private static PhotoSyncProperties photoSync(int consumers, double bulkRate) {
         return new PhotoSyncProperties(consumers, 1, 4, bulkRate,
-                new PhotoSyncProperties.BulkPause(0, java.time.Duration.ofSeconds(1)), Map.of("large", 300), Path.of("photos"),
+                new PhotoSyncProperties.BulkPause(0, 0, java.time.Duration.ofSeconds(1)), Map.of("large", 300), Path.of("photos"),
                 "http://photos.example", new PhotoSyncProperties.Limits(DataSize.ofMegabytes(4), 40_000_000, 4.0),
                 new GraphSettings("http://127.0.0.1:1/v1.0", "", "", ""), new TopicSettings(1, (short) 0),
                 new PhotoSyncProperties.Links("a-photo-link-secret-of-32-chars!", Duration.ofHours(1)));

@@ -64,7 +64,7 @@ class PhotoSynchronizerTest {
         kafka = mock(KafkaTemplate.class);
         photos = new FileSystemPhotoStore(store);
         PhotoSyncProperties properties = new PhotoSyncProperties(1, 1, 4, 0,
-                new PhotoSyncProperties.BulkPause(0, java.time.Duration.ofSeconds(1)), Map.of("small", 48), store,
+                new PhotoSyncProperties.BulkPause(0, 0, java.time.Duration.ofSeconds(1)), Map.of("small", 48), store,
                 "http://photos.example", new PhotoSyncProperties.Limits(DataSize.ofMegabytes(4), 40_000_000, 4.0),
                 new GraphSettings("http://127.0.0.1:1/v1.0", "", "", ""), new TopicSettings(1, (short) 0),
                 new PhotoSyncProperties.Links("a-photo-link-secret-of-32-chars!", java.time.Duration.ofHours(1)));
