@@ -44,12 +44,13 @@ public final class GraphBench {
                 simulator, every service in one JVM: %s; %d cores). The clock starts before the services start; \
                 "read" is when directory-sync has published every user (200 a delta page, as Graph pages users), \
                 "stored" when the applier has stored every user, and "load" is from directory-sync's first delta \
-                request to the last user stored (the full load itself, without the services' start-up). photo-sync \
-                runs meanwhile on the same cores and \
+                request to the last user stored (the full load itself, without the services' start-up). "CPU" is \
+                what this JVM (every service, the broker, the simulator) and PostgreSQL spent from before the \
+                services started to the last user stored, per user. photo-sync runs meanwhile on the same cores and \
                 queues one photo per user with a photo; its bulk lane is held to %s and %s.
 
-                | tenant users | run | services started | first delta request | read | stored | load | users/s (load) | photos done meanwhile |
-                |---:|---:|---:|---:|---:|---:|---:|---:|---:|
+                | tenant users | run | services started | first delta request | read | stored | load | users/s (load) | CPU per user (JVM + PostgreSQL) | photos done meanwhile |
+                |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
                 """, java.time.LocalDate.now(), BenchDatabase.serverSettings(), jvm(), Runtime.getRuntime().availableProcessors(),
                 bulkRate.equals("0") ? "no rate (as fast as it renders)" : bulkRate + " photos a second",
                 pause == 0 && inflow == 0 ? "never pauses" : String.format(Locale.ROOT,
@@ -64,6 +65,8 @@ public final class GraphBench {
                     LocalSettings settings = new LocalSettings(data, 39092, 39093, 38081, 38082, 38083, 38084, 38085,
                             LocalSettings.ManagementPorts.from(38181),
                             db.url(), "bench-intake-key-0123456789abcdef", 12, 38090, users, 0);
+                    double jvmAtStart = CpuClock.self();
+                    double postgresAtStart = CpuClock.postgres();
                     long start = System.nanoTime();
                     Runtime.getRuntime().addShutdownHook(new Thread(() -> FileSystemUtils.deleteRecursively(data.toFile())));
                     try (LocalSystem system = LocalSystem.start(settings, true, LocalKafka::start,
@@ -84,14 +87,17 @@ public final class GraphBench {
                             Thread.sleep(1_000);
                         }
                         long end = System.nanoTime();
+                        double jvmCpu = CpuClock.self() - jvmAtStart;
+                        double postgresCpu = CpuClock.postgres() - postgresAtStart;
                         double seconds = (end - start) / 1e9;
                         double first = (system.simulator().firstDeltaRequestNanos() - start) / 1e9;
                         double load = (end - system.simulator().firstDeltaRequestNanos()) / 1e9;
                         double photos = counter(settings.management().photo(), "photo_sync_photos_total", "");
                         md.append(String.format(Locale.ROOT,
-                                "| %,d | %d | %.0f s | %.1f s | %.0f s | %.0f s | **%.0f s** | %,.0f | %,.0f |%n",
-                                users, run, started, first, read == 0 ? seconds : read, seconds, load, users / load,
-                                photos));
+                                "| %,d | %d | %.0f s | %.1f s | %.0f s | %.0f s | **%.0f s** | %,.0f "
+                                        + "| %.0f + %.0f µs | %,.0f |%n",
+                                users, run, started, first, read == 0 ? seconds : read, seconds, load,
+                                users / load, jvmCpu * 1e6 / users, postgresCpu * 1e6 / users, photos));
                         System.out.println(md);
                         if (run == runs && sweeps.isEmpty() && Boolean.parseBoolean(System.getProperty("bench.sweeps", "true"))) {
                             sweeps = sweeps(system, settings, users);
